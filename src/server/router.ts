@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { InvalidArgument } from '../errdefs';
+
+/**
+ * Everything a route handler sees of one request. Handlers either answer through the
+ * helpers in `respond.ts` or, for hijacked streams, take over `socket` (set only when the
+ * client sent `Upgrade: tcp`).
+ */
+export interface RouteContext {
+  req: IncomingMessage;
+  /** Undefined on a hijacked (upgrade) request: write raw bytes to `socket` instead. */
+  res?: ServerResponse;
+  socket?: Duplex;
+  /** Bytes the client sent after the upgrade request's headers. */
+  head?: Buffer;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The negotiated API version of this request ("1.47" for unversioned paths). */
+  apiVersion: string;
+}
+
+export type Handler = (ctx: RouteContext) => Promise<void>;
+
+interface Route { method: string; re: RegExp; keys: string[]; handler: Handler }
+
+/**
+ * Routes by method and path pattern. `{name}` matches one segment; `{name*}` matches greedily
+ * across `/` (image names contain slashes: `/images/{name*}/json`).
+ */
+export class Router {
+  private routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: Handler): this {
+    const keys: string[] = [];
+    const re = new RegExp('^' + pattern.replace(/[.]/g, '\\.').replace(/\{(\w+)(\*?)\}/g, (_m, key: string, greedy: string) => {
+      keys.push(key);
+      return greedy ? '(.+)' : '([^/]+)';
+    }) + '$');
+    this.routes.push({ method, re, keys, handler });
+    return this;
+  }
+
+  /** The handler and decoded params for method+path; `methodAllowed` false if only the path matched. */
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | { handler?: undefined; pathMatched: boolean } {
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const m = r.re.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) continue;
+      const params: Record<string, string> = {};
+      r.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      return { handler: r.handler, params };
+    }
+    return { pathMatched };
+  }
+}
+
+/** Reads the request body as JSON; an empty body is `{}`. Malformed JSON is InvalidArgument. */
+export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InvalidArgument(`invalid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
