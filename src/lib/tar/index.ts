@@ -1,0 +1,2 @@
+export { extractTar, safeRelPath, UnsafeTarEntry, type ExtractHooks, type ExtractOptions, type ExtractResult } from './safe-extract';
+export { maybeGunzip } from './maybe-gunzip';

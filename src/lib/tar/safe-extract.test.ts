@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile, lstat, readlink, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { extractTar, maybeGunzip, safeRelPath } from './index';
+
+type Entry = Partial<tar.Header> & { name: string; body?: string };
+
+/** Builds a tar in memory from entries. */
+export async function makeTar(entries: Entry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => { for await (const c of pack) chunks.push(c as Buffer); })();
+  for (const { body, ...h } of entries) {
+    await new Promise<void>((res, rej) => pack.entry(h as tar.Header, body ?? '', (err) => (err ? rej(err) : res())));
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), 'berth-tar-'));
+  const root = join(base, 'a', 'b', 'root');
+  await import('node:fs/promises').then((f) => f.mkdir(root, { recursive: true }));
+  try { await fn(root); } finally { await rm(base, { recursive: true, force: true }); }
+}
+
+test('safeRelPath', () => {
+  assert.equal(safeRelPath('./a/b/'), 'a/b');
+  assert.equal(safeRelPath('/abs'), 'abs');
+  assert.equal(safeRelPath('a/../b'), 'b');
+  assert.throws(() => safeRelPath('../../etc/x'), /outside of the layer/);
+  assert.throws(() => safeRelPath('a/../../x'), /outside of the layer/);
+});
+
+test('extracts files, dirs, symlinks, hardlinks with modes and mtimes', async () => {
+  await withDir(async (root) => {
+    const mtime = new Date('2020-01-02T03:04:05Z');
+    const buf = await makeTar([
+      { name: 'bin/', type: 'directory', mode: 0o755, mtime },
+      { name: 'bin/tool', body: 'hello', mode: 0o4755, mtime, uid: 1000, gid: 1000 },
+      { name: 'bin/alias', type: 'symlink', linkname: 'tool', mtime },
+      { name: 'bin/hard', type: 'link', linkname: 'bin/tool' },
+      { name: '/abs', body: 'x' },
+    ]);
+    const res = await extractTar(Readable.from([buf]), root);
+    assert.equal(res.size, 6);
+    assert.equal(await readFile(join(root, 'bin/tool'), 'utf8'), 'hello');
+    const st = await stat(join(root, 'bin/tool'));
+    assert.equal(st.mode & 0o7777, 0o4755);
+    assert.equal(st.mtime.getTime(), mtime.getTime());
+    assert.equal(st.nlink, 2);
+    if (process.getuid?.() === 0) assert.equal(st.uid, 1000);
+    assert.equal(await readlink(join(root, 'bin/alias')), 'tool');
+    assert.equal((await stat(join(root, 'bin'))).mtime.getTime(), mtime.getTime());
+    assert.equal(await readFile(join(root, 'abs'), 'utf8'), 'x');
+  });
+});
+
+for (const [label, entries] of [
+  ['dot-dot', [{ name: '../../etc/x', body: 'pwned' }]],
+  ['symlinked parent', [{ name: 'a', type: 'symlink', linkname: '/etc' }, { name: 'a/passwd', body: 'pwned' }]],
+  ['relative symlinked parent', [{ name: 'a', type: 'symlink', linkname: '../../..' }, { name: 'a/x', body: 'pwned' }]],
+  ['hardlink outside', [{ name: 'h', type: 'link', linkname: '../../x' }]],
+] as Array<[string, Entry[]]>) {
+  test(`refuses ${label}`, async () => {
+    await withDir(async (root) => {
+      const buf = await makeTar(entries);
+      await assert.rejects(extractTar(Readable.from([buf]), root), { name: 'UnsafeTarEntry' });
+      const parent = join(root, '..');
+      assert.deepEqual((await readdir(parent)).sort(), ['root']);
+      await assert.rejects(lstat(join(root, '../../x')), { code: 'ENOENT' });
+    });
+  });
+}
+
+test('whiteouts call hooks', async () => {
+  await withDir(async (root) => {
+    const calls: string[] = [];
+    const buf = await makeTar([
+      { name: 'd/', type: 'directory' },
+      { name: 'd/.wh..wh..opq', body: '' },
+      { name: 'd/.wh.gone', body: '' },
+    ]);
+    await extractTar(Readable.from([buf]), root, {
+      setOpaque: async (dir) => { calls.push('opaque ' + dir.slice(root.length)); },
+      mknod: async (p, kind, ma, mi) => { calls.push(`mknod ${p.slice(root.length)} ${kind} ${ma} ${mi}`); },
+    });
+    assert.deepEqual(calls, ['opaque /d', 'mknod /d/gone c 0 0']);
+    await assert.rejects(lstat(join(root, 'd/.wh.gone')), { code: 'ENOENT' });
+  });
+});
+
+test('maybeGunzip detects gzip by magic', async () => {
+  const buf = await makeTar([{ name: 'f', body: 'z' }]);
+  for (const input of [buf, gzipSync(buf)]) {
+    const out = await maybeGunzip(Readable.from([input.subarray(0, 1), input.subarray(1)]));
+    const chunks: Buffer[] = [];
+    for await (const c of out) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), buf);
+  }
+});
