@@ -1,0 +1,1 @@
+export { BridgeAttacher, type BridgeOptions } from './bridge-attacher';

@@ -1,0 +1,259 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, rm, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Conflict, InvalidArgument, NotModified, isNotFound, hasErrno } from '../../errdefs';
+import { log } from '../../lib/logger';
+import { KeyedLock } from './container-lock';
+import { createContainer, type CreateRequest } from './create-container';
+import { startContainer, bundleDir, exitDir, attachSocket } from './start-container';
+import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
+import { resizeTerminal } from '../../sys/attach-socket';
+import type { ContainerContext } from './deps';
+import type { ContainerRecord } from './types';
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+interface Waiter { condition: WaitCondition; resolve: (code: number) => void }
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31 };
+
+/** Docker's signal syntax: `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`. Returns the number. */
+export function parseSignal(s: string): number {
+  const up = s.toUpperCase().replace(/^SIG/, '');
+  if (/^\d+$/.test(up) && Number(up) > 0 && Number(up) < 65) return Number(up);
+  if (SIGNALS[up]) return SIGNALS[up];
+  const rt = /^RTMIN(?:\+(\d+))?$/.exec(up) ?? /^RTMAX(?:-(\d+))?$/.exec(up);
+  if (rt) return up.startsWith('RTMIN') ? 34 + Number(rt[1] ?? 0) : 64 - Number(rt[1] ?? 0);
+  throw new InvalidArgument(`Invalid signal: ${s}`);
+}
+
+/**
+ * The container use cases. One lock per container orders start, exit handling, stop and
+ * remove; exits are learnt from conmon's exit files, so they are seen after a daemon restart too.
+ */
+export class ContainerService {
+  private lock = new KeyedLock();
+  private waiters = new Map<string, Waiter[]>();
+  private pendingAttach = new Map<string, AttachSession[]>();
+  private watcher?: FSWatcher;
+
+  constructor(readonly ctx: ContainerContext) {}
+
+  get store() { return this.ctx.store; }
+
+  /** Loads records, reconciles them with the runtime and conmon's exit files, watches for exits. */
+  async init(): Promise<void> {
+    await this.store.load();
+    await mkdir(exitDir(this.ctx), { recursive: true });
+    this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
+    this.ctx.network.restore(this.store.all().flatMap((r) => (r.endpoint ? [r.endpoint] : [])));
+    for (const rec of this.store.all()) {
+      if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
+      const runtime = this.ctx.runtimes.get(rec.runtime)!;
+      const alive = await runtime.state(rec.id).then((s) => s.status === 'running' || s.status === 'paused', (e) => { if (isNotFound(e)) return false; throw e; });
+      if (!alive) await this.lock.run(rec.id, () => this.handleExit(rec.id, true));
+    }
+    for (const f of await readdir(exitDir(this.ctx))) this.onExitFile(f);
+    for (const rec of this.store.all()) {
+      const p = rec.hostConfig.RestartPolicy.Name;
+      if (rec.state.status === 'exited' && (p === 'always' || (p === 'unless-stopped' && !rec.manuallyStopped))) {
+        this.start(rec.id).catch((e) => log.warn('restart on daemon start failed', { id: rec.id, error: String(e) }));
+      }
+    }
+  }
+
+  close(): void { this.watcher?.close(); }
+
+  private onExitFile(id: string) {
+    if (!/^[0-9a-f]{64}$/.test(id) || !this.store.find(id)) return;
+    void this.lock.run(id, () => this.handleExit(id, false)).catch((e) => log.error('exit handling failed', { id, error: String(e) }));
+  }
+
+  /** Records an exit: reads conmon's exit file, releases the runtime, network and mount. */
+  private async handleExit(id: string, lost: boolean): Promise<void> {
+    const rec = this.store.find(id);
+    if (!rec || (rec.state.status !== 'running' && rec.state.status !== 'paused')) return;
+    const file = join(exitDir(this.ctx), id);
+    let code: number;
+    try {
+      code = Number((await readFile(file, 'utf8')).trim());
+    } catch (e) {
+      if (!hasErrno(e, 'ENOENT')) throw e;
+      if (!lost) return;
+      code = 137;
+    }
+    const runtime = this.ctx.runtimes.get(rec.runtime)!;
+    await runtime.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) }));
+    await this.ctx.network.detach(id, rec.endpoint).catch((e) => log.warn('network detach failed', { id, error: String(e) }));
+    await this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) }));
+    await rm(bundleDir(this.ctx, id), { recursive: true, force: true });
+    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: Number.isFinite(code) ? code : 255, finishedAt: new Date().toISOString() };
+    rec.endpoint = undefined;
+    await this.store.save(rec);
+    await rm(file, { force: true });
+    this.ctx.events('die', rec, { exitCode: String(rec.state.exitCode) });
+    this.notify(id, ['not-running', 'next-exit'], rec.state.exitCode);
+    this.afterExit(rec);
+  }
+
+  /** Restart policy or auto-remove, outside the container's lock. */
+  private afterExit(rec: ContainerRecord) {
+    const p = rec.hostConfig.RestartPolicy;
+    const restart = !rec.manuallyStopped && (p.Name === 'always' || p.Name === 'unless-stopped' ||
+      (p.Name === 'on-failure' && rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount)));
+    if (restart) {
+      rec.restartCount++;
+      setTimeout(() => this.start(rec.id).catch((e) => log.warn('restart failed', { id: rec.id, error: String(e) })), 100);
+    } else if (rec.hostConfig.AutoRemove) {
+      setImmediate(() => this.remove(rec.id, { force: true, volumes: true }).catch((e) => log.warn('auto-remove failed', { id: rec.id, error: String(e) })));
+    }
+  }
+
+  private notify(id: string, conditions: WaitCondition[], code: number) {
+    const list = this.waiters.get(id) ?? [];
+    const keep = list.filter((w) => { if (conditions.includes(w.condition)) { w.resolve(code); return false; } return true; });
+    if (keep.length) this.waiters.set(id, keep); else this.waiters.delete(id);
+  }
+
+  create(req: CreateRequest) { return createContainer(this.ctx, req); }
+
+  inspect(ref: string): ContainerRecord { return this.store.get(ref); }
+
+  list(): ContainerRecord[] { return this.store.all(); }
+
+  async start(ref: string): Promise<void> {
+    const id = this.store.get(ref).id;
+    await this.lock.run(id, async () => {
+      const rec = this.store.get(id);
+      const attaches = this.pendingAttach.get(id) ?? [];
+      this.pendingAttach.delete(id);
+      rec.manuallyStopped = false;
+      await startContainer(this.ctx, rec, attaches.filter((a) => !a.closed));
+      this.ctx.events('start', rec);
+    });
+    // An exit that raced the start is picked up now that the record says running.
+    this.onExitFile(id);
+  }
+
+  async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new NotModified('container already stopped');
+    rec.manuallyStopped = true;
+    const signal = parseSignal(opts.signal || rec.config.StopSignal || 'SIGTERM');
+    const timeout = opts.timeout ?? rec.config.StopTimeout ?? 10;
+    const exited = this.waitFor(rec.id, 'not-running');
+    const runtime = this.ctx.runtimes.get(rec.runtime)!;
+    if (rec.state.status === 'paused') await runtime.resume(rec.id).catch(() => {});
+    await runtime.kill(rec.id, String(signal)).catch(() => {});
+    if (timeout < 0) { await exited; return; }
+    const timedOut = await Promise.race([exited.then(() => false), sleep(timeout * 1000).then(() => true)]);
+    if (timedOut) {
+      await runtime.kill(rec.id, '9', true).catch(() => {});
+      await exited;
+    }
+    this.ctx.events('stop', rec);
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const rec = this.store.get(ref);
+    const sig = parseSignal(signal);
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
+      throw new Conflict(`cannot kill container: ${ref}: container ${rec.id} is not running`);
+    }
+    if (sig === 9 || sig === 15 || sig === 2) rec.manuallyStopped = true;
+    await this.ctx.runtimes.get(rec.runtime)!.kill(rec.id, String(sig), sig === 9);
+    this.ctx.events('kill', rec, { signal: String(sig) });
+  }
+
+  async restart(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    await this.stop(ref, opts).catch((e) => { if (!(e instanceof NotModified)) throw e; });
+    await this.start(ref);
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.store.get(ref);
+    if ((rec.state.status === 'running' || rec.state.status === 'paused') && !opts.force) {
+      throw new Conflict(`cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
+    }
+    if (rec.state.status === 'running' || rec.state.status === 'paused') {
+      rec.manuallyStopped = true;
+      const exited = this.waitFor(rec.id, 'not-running');
+      await this.ctx.runtimes.get(rec.runtime)!.kill(rec.id, '9', true).catch(() => {});
+      await exited;
+    }
+    await this.lock.run(rec.id, async () => {
+      if (!this.store.find(rec.id)) return;
+      for (const a of this.pendingAttach.get(rec.id) ?? []) a.finish();
+      this.pendingAttach.delete(rec.id);
+      await this.ctx.rootfs.remove(rec.id);
+      await this.store.delete(rec);
+      this.ctx.events('destroy', rec);
+      this.notify(rec.id, ['not-running', 'next-exit', 'removed'], rec.state.exitCode);
+    });
+  }
+
+  /**
+   * Resolves with the exit code when the condition is met: `not-running` at once for a
+   * container that is not running, `next-exit` at its next exit, `removed` once it is gone.
+   */
+  wait(ref: string, condition: WaitCondition = 'not-running'): Promise<number> {
+    const rec = this.store.get(ref);
+    return this.waitFor(rec.id, condition);
+  }
+
+  private waitFor(id: string, condition: WaitCondition): Promise<number> {
+    const rec = this.store.find(id);
+    if (!rec) return Promise.resolve(0);
+    if (condition === 'not-running' && rec.state.status !== 'running' && rec.state.status !== 'paused' && rec.state.status !== 'restarting') {
+      return Promise.resolve(rec.state.exitCode);
+    }
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push({ condition, resolve });
+      this.waiters.set(id, list);
+    });
+  }
+
+  /**
+   * Attaches a client. A created container gets the session at its start, so no early output is
+   * lost; a stopped one refuses as Docker does.
+   */
+  async attach(ref: string, opts: AttachOptions, sink: AttachSink): Promise<{ session: AttachSession; tty: boolean }> {
+    const rec = this.store.get(ref);
+    const opened = { ...opts, stdin: opts.stdin && rec.config.OpenStdin };
+    if (rec.state.status === 'running' || rec.state.status === 'paused') {
+      const session = new AttachSession(opened, sink);
+      await session.connect(attachSocket(this.ctx, rec.id));
+      return { session, tty: rec.config.Tty };
+    }
+    if (rec.state.status !== 'created' && rec.state.status !== 'exited') {
+      throw new Conflict('You cannot attach to a stopped container, start it first');
+    }
+    const list = this.pendingAttach.get(rec.id) ?? [];
+    const session = new AttachSession(opened, sink, () => {
+      const l = this.pendingAttach.get(rec.id);
+      if (l) this.pendingAttach.set(rec.id, l.filter((s) => s !== session));
+    });
+    list.push(session);
+    this.pendingAttach.set(rec.id, list);
+    return { session, tty: rec.config.Tty };
+  }
+
+  resize(ref: string, height: number, width: number): void {
+    const rec = this.store.get(ref);
+    if (rec.state.status !== 'running') throw new Conflict(`Container ${rec.id} is not running`);
+    if (!rec.config.Tty) return;
+    resizeTerminal(join(bundleDir(this.ctx, rec.id), 'ctl'), height, width);
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.store.get(ref);
+    const name = newName.replace(/^\//, '');
+    const owner = this.store.nameOwner(name);
+    if (owner) throw new Conflict(`Conflict. The container name "/${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
+    this.store.releaseName(rec.name, rec.id);
+    rec.name = name;
+    await this.store.save(rec);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,132 @@
+import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newId } from '../../lib/ids';
+import { isValidContainerName } from '../../lib/ids';
+import { Conflict, InvalidArgument, NotFound } from '../../errdefs';
+import type { ContainerContext } from './deps';
+import type { ContainerConfig, ContainerRecord, HostConfig } from './types';
+import { generateName } from './names';
+
+/** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
+export interface CreateRequest {
+  name?: string;
+  body: Partial<ContainerConfig> & { HostConfig?: Partial<HostConfig>; NetworkingConfig?: unknown; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null };
+}
+
+const asList = (v: string[] | string | null | undefined): string[] | null | undefined =>
+  typeof v === 'string' ? [v] : v;
+
+function mergeEnv(image: string[], user: string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...image, ...user]) {
+    const k = e.split('=', 1)[0];
+    out.delete(k);
+    out.set(k, e);
+  }
+  return [...out.values()];
+}
+
+/** Docker puts a default PATH in the config when neither the image nor the user set one. */
+function withPath(env: string[]): string[] {
+  return env.some((e) => e.startsWith('PATH=')) ? env : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env];
+}
+
+export const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
+
+/**
+ * Validates a create request, merges it with the image's defaults and writes the record and the
+ * container's dirs. Either the whole container exists afterwards or nothing of it does.
+ */
+export async function createContainer(ctx: ContainerContext, req: CreateRequest): Promise<ContainerRecord> {
+  const b = req.body ?? {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw new InvalidArgument('invalid JSON: container config must be an object');
+  if (!b.Image) throw new InvalidArgument('No image specified');
+  let name = req.name?.replace(/^\//, '');
+  if (name !== undefined && name !== '' && !isValidContainerName(name)) {
+    throw new InvalidArgument(`Invalid container name (${req.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  const hc = b.HostConfig ?? {};
+  const restart = (hc.RestartPolicy?.Name ?? '') as string;
+  if (!RESTART_POLICIES.includes(restart)) throw new InvalidArgument(`invalid restart policy '${restart}'`);
+  if (hc.AutoRemove && restart !== '' && restart !== 'no') {
+    throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
+  }
+  const networkMode = !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
+  ctx.network.validate(networkMode);
+  const runtime = hc.Runtime || ctx.defaultRuntime;
+  if (!ctx.runtimes.has(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
+
+  const image = await ctx.images.resolveForContainer(b.Image);
+  const ic = image.config;
+  const userEntrypoint = asList(b.Entrypoint);
+  const entrypoint = userEntrypoint === undefined || userEntrypoint === null
+    ? (ic.Entrypoint ?? null)
+    : (userEntrypoint.length === 1 && userEntrypoint[0] === '' ? null : userEntrypoint);
+  const userCmd = asList(b.Cmd);
+  // As Docker: a user entrypoint drops the image's CMD unless a CMD is given too.
+  const cmd = userCmd && userCmd.length ? userCmd : (userEntrypoint !== undefined && userEntrypoint !== null ? null : (ic.Cmd ?? null));
+  const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
+  if (argv.length === 0) throw new InvalidArgument('no command specified');
+
+  const id = newId();
+  if (!name) name = generateName((n) => ctx.store.nameOwner(n) !== undefined);
+  const owner = ctx.store.nameOwner(name);
+  if (owner) {
+    throw new Conflict(`Conflict. The container name "/${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
+  }
+  ctx.store.reserveName(name, id);
+
+  const config: ContainerConfig = {
+    Hostname: b.Hostname || id.slice(0, 12),
+    Domainname: b.Domainname ?? '',
+    User: b.User ?? ic.User ?? '',
+    AttachStdin: !!b.AttachStdin,
+    AttachStdout: b.AttachStdout ?? true,
+    AttachStderr: b.AttachStderr ?? true,
+    ExposedPorts: { ...(ic.ExposedPorts ?? {}), ...(b.ExposedPorts ?? {}) },
+    Tty: !!b.Tty,
+    OpenStdin: !!b.OpenStdin,
+    StdinOnce: !!b.StdinOnce,
+    Env: withPath(mergeEnv(ic.Env ?? [], b.Env ?? [])),
+    Cmd: cmd,
+    Image: b.Image,
+    Volumes: b.Volumes ?? ic.Volumes ?? null,
+    WorkingDir: b.WorkingDir || ic.WorkingDir || '',
+    Entrypoint: entrypoint,
+    OnBuild: ic.OnBuild ?? null,
+    Labels: { ...(ic.Labels ?? {}), ...(b.Labels ?? {}) },
+    ...(b.StopSignal || ic.StopSignal ? { StopSignal: b.StopSignal || ic.StopSignal } : {}),
+    ...(b.StopTimeout !== undefined && b.StopTimeout !== null ? { StopTimeout: b.StopTimeout } : {}),
+    ...(b.Healthcheck ?? ic.Healthcheck ? { Healthcheck: b.Healthcheck ?? ic.Healthcheck } : {}),
+  };
+  if (Object.keys(config.ExposedPorts!).length === 0) delete config.ExposedPorts;
+  const hostConfig: HostConfig = {
+    Binds: null, PortBindings: {}, AutoRemove: false, Privileged: false, ReadonlyRootfs: false,
+    CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [], ExtraHosts: null, Init: null,
+    ShmSize: 67108864, LogConfig: { Type: 'k8s-file', Config: {} }, ...hc,
+    NetworkMode: networkMode, Runtime: runtime,
+    RestartPolicy: { Name: (restart || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
+  };
+  if (!hostConfig.ShmSize) hostConfig.ShmSize = 67108864;
+
+  const rec: ContainerRecord = {
+    id, name, created: new Date().toISOString(), imageId: image.id, path: argv[0], args: argv.slice(1),
+    config, hostConfig, restartCount: 0, manuallyStopped: false, runtime,
+    state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z' },
+  };
+  const dir = ctx.store.dir(id);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'hostname'), `${config.Hostname}\n`);
+    await ctx.rootfs.create(id, image.id);
+    await ctx.store.save(rec);
+  } catch (e) {
+    ctx.store.releaseName(name, id);
+    await ctx.rootfs.remove(id).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  ctx.events('create', rec);
+  return rec;
+}
+

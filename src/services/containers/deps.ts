@@ -1,0 +1,46 @@
+import type { OciRuntime } from '../../sys/oci-runtime';
+import type { ContainerStore } from './container-store';
+import type { ContainerRecord } from './types';
+import type { NetworkAttacher } from '../../core/network';
+
+/** The image facts a container needs: its ID and the runtime defaults in its config. */
+export interface ImageForContainer {
+  id: string;
+  config: {
+    Env?: string[] | null; Cmd?: string[] | null; Entrypoint?: string[] | null; WorkingDir?: string;
+    User?: string; Labels?: Record<string, string> | null; ExposedPorts?: Record<string, object> | null;
+    Volumes?: Record<string, object> | null; StopSignal?: string; OnBuild?: string[] | null; Healthcheck?: unknown;
+  };
+}
+
+export interface ImageLookup {
+  /** NotFound `No such image: ref` when there is none. */
+  resolveForContainer(ref: string): Promise<ImageForContainer>;
+}
+
+/** A container's writable layer over its image (see the overlay snapshotter). */
+export interface ContainerRootfs {
+  create(containerId: string, imageId: string): Promise<void>;
+  mount(containerId: string): Promise<string>;
+  unmount(containerId: string): Promise<void>;
+  remove(containerId: string): Promise<void>;
+}
+
+export interface RuntimePaths {
+  dataRoot: string;
+  execRoot: string;
+}
+
+/** Everything the container operations share. */
+export interface ContainerContext {
+  store: ContainerStore;
+  images: ImageLookup;
+  rootfs: ContainerRootfs;
+  network: NetworkAttacher;
+  runtimes: Map<string, OciRuntime>;
+  defaultRuntime: string;
+  paths: RuntimePaths;
+  /** Rlimits no higher than the daemon's own hard limits. */
+  rlimits: { type: string; hard: number; soft: number }[];
+  events: (action: string, rec: ContainerRecord, extra?: Record<string, string>) => void;
+}

@@ -1,0 +1,104 @@
+import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildOciSpec } from '../../core/runtime/oci-spec';
+import { conmonCreate } from '../../sys/conmon';
+import { NotModified, Conflict, findBerthError } from '../../errdefs';
+import { resolveUser } from './user';
+import { hostsFile, resolvConfFile } from './etc-files';
+import type { ContainerContext } from './deps';
+import type { ContainerRecord } from './types';
+import type { AttachSession } from './attach-session';
+
+export const bundleDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execRoot, 'containers', id);
+export const exitDir = (ctx: ContainerContext) => join(ctx.paths.execRoot, 'exits');
+export const socketDir = (ctx: ContainerContext) => join(ctx.paths.execRoot, 'socks');
+export const attachSocket = (ctx: ContainerContext, id: string) => join(socketDir(ctx), id, 'attach');
+export const logPath = (ctx: ContainerContext, id: string) => join(ctx.store.dir(id), 'container.log');
+
+/**
+ * Starts a created or exited container: rootfs mounted, network attached, bundle written, conmon
+ * running the runtime's create, waiting attach sessions connected, then the runtime's start.
+ * On failure everything set up here is undone and the record carries the error and exit code.
+ */
+export async function startContainer(ctx: ContainerContext, rec: ContainerRecord, attaches: AttachSession[]): Promise<void> {
+  if (rec.state.status === 'running' || rec.state.status === 'paused') throw new NotModified('container already started');
+  if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new Conflict(`container ${rec.id} is marked for removal and cannot be started`);
+  const runtime = ctx.runtimes.get(rec.runtime)!;
+  const bundle = bundleDir(ctx, rec.id);
+  const dir = ctx.store.dir(rec.id);
+  let mounted = false;
+  let attached = false;
+  try {
+    await mkdir(bundle, { recursive: true });
+    await rm(join(exitDir(ctx), rec.id), { force: true });
+    const rootfs = await ctx.rootfs.mount(rec.id);
+    mounted = true;
+    const sandbox = await attachNetwork(ctx, rec);
+    attached = true;
+    rec.endpoint = sandbox.endpoint;
+    await writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox));
+    await writeFile(join(dir, 'resolv.conf'), await resolvConfFile(rec, sandbox));
+    const user = await resolveUser(rootfs, rec.config.User);
+    const c = rec.config;
+    const hc = rec.hostConfig;
+    const spec = buildOciSpec({
+      args: [rec.path, ...rec.args],
+      env: withDefaults(c.Env, c.Hostname, c.Tty),
+      cwd: c.WorkingDir || '/',
+      ...user,
+      hostname: c.Hostname,
+      tty: c.Tty,
+      rootfs,
+      readonlyRootfs: !!hc.ReadonlyRootfs,
+      privileged: !!hc.Privileged,
+      capAdd: hc.CapAdd ?? [],
+      capDrop: hc.CapDrop ?? [],
+      netns: sandbox.netns,
+      etcFiles: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf') },
+      mounts: [],
+      rlimits: ctx.rlimits,
+      cgroupsPath: `/berth/${rec.id}`,
+      shmSize: hc.ShmSize || 67108864,
+      noNewPrivileges: false,
+    });
+    await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+    const pid = await conmonCreate({
+      id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
+      exitDir: exitDir(ctx), socketDir: socketDir(ctx),
+      stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce, tty: c.Tty,
+    });
+    await Promise.all(attaches.map((a) => a.connect(attachSocket(ctx, rec.id)).catch(() => a.finish())));
+    await runtime.start(rec.id);
+    rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: '0001-01-01T00:00:00Z' };
+    await ctx.store.save(rec);
+  } catch (e) {
+    await runtime.delete(rec.id, true).catch(() => {});
+    if (attached) await ctx.network.detach(rec.id, rec.endpoint).catch(() => {});
+    if (mounted) await ctx.rootfs.unmount(rec.id).catch(() => {});
+    await rm(bundle, { recursive: true, force: true });
+    const be = findBerthError(e);
+    rec.state = { ...rec.state, error: (e as Error).message, exitCode: be?.exitCode ?? 128 };
+    await ctx.store.save(rec).catch(() => {});
+    for (const a of attaches) a.finish();
+    throw e;
+  }
+}
+
+async function attachNetwork(ctx: ContainerContext, rec: ContainerRecord) {
+  const mode = rec.hostConfig.NetworkMode;
+  if (!mode.startsWith('container:')) return ctx.network.attach({ containerId: rec.id, mode });
+  const peer = ctx.store.get(mode.slice('container:'.length));
+  if (peer.state.status !== 'running') throw new Conflict(`cannot join network of a non running container: ${peer.id}`);
+  const peerNetns = peer.hostConfig.NetworkMode === 'host' ? 'host' : ctx.network.netnsPath(peer.id);
+  return ctx.network.attach({ containerId: rec.id, mode, peerNetns });
+}
+
+/** PATH, HOSTNAME and TERM as Docker adds them when the config does not set them. */
+function withDefaults(env: string[], hostname: string, tty: boolean): string[] {
+  const has = (k: string) => env.some((e) => e.startsWith(`${k}=`));
+  const out = [...env];
+  if (!has('PATH')) out.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  if (!has('HOSTNAME')) out.splice(1, 0, `HOSTNAME=${hostname}`);
+  if (tty && !has('TERM')) out.push('TERM=xterm');
+  return out;
+}

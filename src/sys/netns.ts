@@ -1,0 +1,34 @@
+import { unlink, writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { runCommand } from './run-command';
+import { hasErrno } from '../errdefs';
+
+/**
+ * Network namespaces that berthd owns, persisted as bind mounts of nsfs at a path of ours
+ * (never under /run/netns, so `ip netns` stays the host's).
+ */
+export interface NetnsManager {
+  /** Creates a namespace at path with `lo` up; `setup` lines run there as one `ip -batch`. */
+  create(path: string, setup?: string[]): Promise<void>;
+  /** Runs `ip -batch` lines inside the namespace at path. */
+  exec(path: string, lines: string[]): Promise<void>;
+  /** Unmounts and removes the namespace file; a missing one is not an error. */
+  remove(path: string): Promise<void>;
+}
+
+export class IpNetns implements NetnsManager {
+  async create(path: string, setup: string[] = []): Promise<void> {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '');
+    await runCommand('unshare', [`--net=${path}`, 'ip', '-batch', '-'], { input: ['link set lo up', ...setup].join('\n') + '\n' });
+  }
+
+  async exec(path: string, lines: string[]): Promise<void> {
+    await runCommand('nsenter', [`--net=${path}`, 'ip', '-batch', '-'], { input: lines.join('\n') + '\n' });
+  }
+
+  async remove(path: string): Promise<void> {
+    await runCommand('umount', ['-l', path], { allowFail: true });
+    try { await unlink(path); } catch (e) { if (!hasErrno(e, 'ENOENT')) throw e; }
+  }
+}

@@ -1,0 +1,50 @@
+import { runCommand } from './run-command';
+import { NotFound } from '../errdefs';
+
+/** The runtime's view of one container, from `runc state`. */
+export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
+
+/** An OCI runtime binary (runc or crun) driven through its command line. */
+export interface OciRuntime {
+  readonly name: string;
+  readonly path: string;
+  /** Global args (the state root) conmon must pass too. */
+  readonly globalArgs: string[];
+  start(id: string): Promise<void>;
+  kill(id: string, signal: string, all?: boolean): Promise<void>;
+  /** Removes the runtime's state; with force, kills first. Missing containers are not an error. */
+  delete(id: string, force?: boolean): Promise<void>;
+  /** The state, or NotFound when the runtime has no such container. */
+  state(id: string): Promise<RuntimeState>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+}
+
+export class CliOciRuntime implements OciRuntime {
+  readonly globalArgs: string[];
+  constructor(readonly name: string, readonly path: string, stateRoot: string) {
+    this.globalArgs = [`--root=${stateRoot}`];
+  }
+
+  private run(args: string[], allowFail = false) {
+    return runCommand(this.path, [...this.globalArgs, ...args], { allowFail });
+  }
+
+  async start(id: string) { await this.run(['start', id]); }
+  async kill(id: string, signal: string, all = false) { await this.run(['kill', ...(all ? ['--all'] : []), id, signal]); }
+  async pause(id: string) { await this.run(['pause', id]); }
+  async resume(id: string) { await this.run(['resume', id]); }
+
+  async delete(id: string, force = false) {
+    const r = await this.run(['delete', ...(force ? ['--force'] : []), id], true);
+    if (r.code !== 0 && !/does not exist|not found/i.test(r.stderr)) {
+      throw new Error(`${this.name} delete ${id}: ${r.stderr.trim()}`);
+    }
+  }
+
+  async state(id: string): Promise<RuntimeState> {
+    const r = await this.run(['state', id], true);
+    if (r.code !== 0) throw new NotFound(`${this.name}: container ${id} does not exist`);
+    return JSON.parse(r.stdout) as RuntimeState;
+  }
+}
