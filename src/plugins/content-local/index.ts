@@ -1,0 +1,2 @@
+export { LocalBlobStore, type BlobWriter } from './blob-store';
+export { ReferenceStore } from './reference-store';

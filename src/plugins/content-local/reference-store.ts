@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+
+/** On-disk form, as docker's `repositories.json`: repo name -> full reference -> image ID. */
+interface RepositoriesFile { Repositories: Record<string, Record<string, string>> }
+
+/**
+ * Names (full normalised references: `docker.io/library/busybox:latest`,
+ * `docker.io/library/busybox@sha256:...`) pointing at image IDs. Every change is written
+ * atomically to `<root>/repositories.json`.
+ */
+export class ReferenceStore {
+  private refs = new Map<string, string>();
+  private readonly file: string;
+
+  constructor(root: string) { this.file = join(root, 'repositories.json'); }
+
+  async init(): Promise<void> {
+    try {
+      const data = await readJson<RepositoriesFile>(this.file);
+      for (const repo of Object.values(data.Repositories ?? {})) {
+        for (const [ref, id] of Object.entries(repo)) this.refs.set(ref, id);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  get(ref: string): string | undefined { return this.refs.get(ref); }
+
+  /** All references to id, sorted. */
+  referencesOf(id: string): string[] {
+    return [...this.refs].filter(([, v]) => v === id).map(([k]) => k).sort();
+  }
+
+  all(): Array<[string, string]> { return [...this.refs]; }
+
+  async set(ref: string, id: string): Promise<void> {
+    this.refs.set(ref, id);
+    await this.save();
+  }
+
+  async delete(ref: string): Promise<boolean> {
+    const had = this.refs.delete(ref);
+    if (had) await this.save();
+    return had;
+  }
+
+  private async save(): Promise<void> {
+    const out: RepositoriesFile = { Repositories: {} };
+    for (const [ref, id] of [...this.refs].sort()) {
+      const repo = ref.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+      (out.Repositories[repo] ??= {})[ref] = id;
+    }
+    await writeJsonAtomic(this.file, out);
+  }
+}

@@ -1,0 +1,2 @@
+export { OverlayLayerStore, type ApplyLayerOptions, type AppliedLayer, type LayerInfo } from './layer-store';
+export { OverlayContainerLayers } from './container-layers';

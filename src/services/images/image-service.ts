@@ -1,0 +1,135 @@
+import type { Readable, Writable } from 'node:stream';
+import { isNotFound } from '../../errdefs';
+import { familiar, parseReference } from '../../core/images';
+import { ImageStore, type StoredImage } from './image-store';
+import { resolveImage } from './image-resolve';
+import { toHistory, toInspect, toSummary, unixSeconds, type HistoryItem, type ImageInspect, type ImageSummary } from './image-dto';
+import { addTag, tagName } from './image-tag';
+import { removeImage, type DeleteItem, type RemoveOptions } from './image-remove';
+import { importImage, type ImportOptions } from './image-import';
+import { loadImages } from './image-load';
+import { saveImages } from './image-save';
+import { busyboxRootfsTar } from './busybox';
+import type { ContainerRootfs } from './container-rootfs';
+
+export interface ImageServiceOptions {
+  dataRoot: string;
+  /** IDs of the containers whose image is imageId. */
+  imageUsers: (imageId: string) => string[];
+}
+
+export interface ListOptions {
+  all?: boolean;
+  filters?: Map<string, string[]>;
+  /** Add VirtualSize (API < 1.44). */
+  virtualSize?: boolean;
+}
+
+function globToRe(glob: string): RegExp {
+  return new RegExp('^' + glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+}
+
+/** The images use cases behind `/images/*`; also gives containers their rootfs. */
+export class ImageService {
+  readonly store: ImageStore;
+  readonly rootfs: ContainerRootfs;
+
+  constructor(private readonly opts: ImageServiceOptions) {
+    this.store = new ImageStore(opts.dataRoot);
+    const containers = this.store.containers;
+    this.rootfs = {
+      create: async (containerId, imageId) => {
+        const img = this.resolve(imageId);
+        await containers.create(containerId, img.id, this.store.topChain(img));
+      },
+      mount: (containerId) => containers.mount(containerId),
+      unmount: (containerId) => containers.unmount(containerId),
+      remove: async (containerId) => {
+        await containers.remove(containerId);
+      },
+    };
+  }
+
+  async init(): Promise<void> {
+    await this.store.init();
+  }
+
+  /** NotFound `No such image: <ref>`. */
+  resolve(ref: string): StoredImage {
+    return resolveImage(this.store, ref);
+  }
+
+  list(opts: ListOptions = {}): ImageSummary[] {
+    const f = opts.filters ?? new Map<string, string[]>();
+    const since = f.get('since')?.map((r) => unixSeconds(this.resolve(r).config.created));
+    const before = f.get('before')?.map((r) => unixSeconds(this.resolve(r).config.created));
+    const out: ImageSummary[] = [];
+    for (const img of this.store.images.values()) {
+      const s = toSummary(this.store, img, opts.virtualSize ?? false);
+      const dangling = f.get('dangling')?.[0];
+      if (dangling !== undefined && (dangling === 'true' || dangling === '1') !== (s.RepoTags.length === 0)) continue;
+      const refFilters = f.get('reference');
+      if (refFilters?.length) {
+        const names = s.RepoTags.flatMap((t) => [t, t.slice(0, t.lastIndexOf(':'))]);
+        if (!refFilters.some((p) => names.some((n) => globToRe(p).test(n)))) continue;
+      }
+      const labels = f.get('label');
+      if (labels?.length && !labels.every((l) => {
+        const [k, ...v] = l.split('=');
+        const have = s.Labels?.[k];
+        return have !== undefined && (v.length === 0 || have === v.join('='));
+      })) continue;
+      if (since?.some((t) => s.Created <= t)) continue;
+      if (before?.some((t) => s.Created >= t)) continue;
+      out.push(s);
+    }
+    return out.sort((a, b) => b.Created - a.Created || a.Id.localeCompare(b.Id));
+  }
+
+  inspect(ref: string, opts: { virtualSize?: boolean } = {}): Promise<ImageInspect> {
+    return toInspect(this.store, this.resolve(ref), opts.virtualSize ?? false);
+  }
+
+  history(ref: string): Promise<HistoryItem[]> {
+    return toHistory(this.store, this.resolve(ref));
+  }
+
+  /** Tags ref's image as repo[:tag] (tag defaults to latest). */
+  async tag(ref: string, repo: string, tag?: string): Promise<void> {
+    const img = this.resolve(ref);
+    await addTag(this.store, img, tagName(repo, tag));
+  }
+
+  remove(ref: string, opts: RemoveOptions = {}): Promise<DeleteItem[]> {
+    const img = this.resolve(ref);
+    return removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
+  }
+
+  /** `docker import`; returns the new image ID. */
+  async importTar(stream: Readable, opts: ImportOptions = {}): Promise<string> {
+    return (await importImage(this.store, stream, opts)).id;
+  }
+
+  load(stream: Readable): Promise<string[]> {
+    return loadImages(this.store, stream);
+  }
+
+  save(refs: string[], out: Writable): Promise<void> {
+    return saveImages(this.store, refs, out);
+  }
+
+  /** Makes `busybox:latest` from the host's busybox-static unless it exists; returns its ID. */
+  async ensureBusybox(): Promise<string> {
+    try {
+      return this.resolve('busybox:latest').id;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return this.importTar(await busyboxRootfsTar(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
+  }
+
+  /** The familiar names of an image (`busybox:latest`), for events and messages. */
+  namesOf(imageId: string): string[] {
+    return this.store.refs.referencesOf(imageId).filter((r) => parseReference(r).tag).map(familiar);
+  }
+}

@@ -1,0 +1,117 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hexOf, type Digest } from '../../lib/digest';
+import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+import { chainIdOf, chainIds, imageIdOf, type ImageConfig, type ImageMeta } from '../../core/images';
+import { LocalBlobStore, ReferenceStore } from '../../plugins/content-local';
+import { OverlayContainerLayers, OverlayLayerStore } from '../../plugins/snapshotter-overlay';
+
+export interface StoredImage {
+  id: Digest;
+  config: ImageConfig;
+  meta: ImageMeta;
+  /** Sum of the image's layer sizes. */
+  size: number;
+}
+
+/**
+ * The image records of one data root: configs in the blob store, one
+ * `<dataRoot>/image/imagedb/<hex>.json` (ImageMeta) per image, names in repositories.json,
+ * layers in the overlay layer store. Loaded into memory at init.
+ */
+export class ImageStore {
+  readonly blobs: LocalBlobStore;
+  readonly refs: ReferenceStore;
+  readonly layers: OverlayLayerStore;
+  readonly containers: OverlayContainerLayers;
+  readonly images = new Map<Digest, StoredImage>();
+  private readonly dbDir: string;
+
+  constructor(readonly dataRoot: string) {
+    const imageRoot = join(dataRoot, 'image');
+    this.blobs = new LocalBlobStore(imageRoot);
+    this.refs = new ReferenceStore(imageRoot);
+    this.layers = new OverlayLayerStore(join(dataRoot, 'overlay'));
+    this.containers = new OverlayContainerLayers(this.layers);
+    this.dbDir = join(imageRoot, 'imagedb');
+  }
+
+  async init(): Promise<void> {
+    await this.blobs.init();
+    await this.refs.init();
+    await this.layers.init();
+    await mkdir(this.dbDir, { recursive: true });
+    for (const name of await readdir(this.dbDir)) {
+      const m = /^([a-f0-9]{64})\.json$/.exec(name);
+      if (!m) continue;
+      const id = `sha256:${m[1]}` as Digest;
+      const meta = await readJson<ImageMeta>(join(this.dbDir, name));
+      const config = JSON.parse((await this.blobs.read(id)).toString('utf8')) as ImageConfig;
+      this.images.set(id, { id, config, meta, size: await this.sizeOf(config) });
+    }
+  }
+
+  async sizeOf(config: ImageConfig): Promise<number> {
+    let size = 0;
+    for (const c of chainIds(config.rootfs?.diff_ids ?? [])) {
+      if (await this.layers.has(c)) size += (await this.layers.get(c)).size;
+    }
+    return size;
+  }
+
+  topChain(img: StoredImage): string | undefined {
+    return chainIdOf(img.config.rootfs?.diff_ids ?? []);
+  }
+
+  /**
+   * Records an image whose layers are already in the layer store and whose layer tars are
+   * blobs. configBytes are stored as is: the image ID is their digest.
+   */
+  async add(configBytes: Buffer, meta: ImageMeta = {}): Promise<StoredImage> {
+    const id = imageIdOf(configBytes);
+    const existing = this.images.get(id);
+    if (existing) return existing;
+    await this.blobs.put(configBytes);
+    const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+    await writeJsonAtomic(join(this.dbDir, `${hexOf(id)}.json`), meta);
+    const img: StoredImage = { id, config, meta, size: await this.sizeOf(config) };
+    this.images.set(id, img);
+    return img;
+  }
+
+  async saveMeta(img: StoredImage): Promise<void> {
+    await writeJsonAtomic(join(this.dbDir, `${hexOf(img.id)}.json`), img.meta);
+  }
+
+  /** Forgets an image record (names must be gone already); returns the chain IDs freed on disk. */
+  async delete(id: Digest): Promise<string[]> {
+    const img = this.images.get(id);
+    if (!img) return [];
+    this.images.delete(id);
+    await rm(join(this.dbDir, `${hexOf(id)}.json`), { force: true });
+    return this.collectGarbage();
+  }
+
+  /** Removes layers, layer tars and configs no image or container needs any more. */
+  async collectGarbage(): Promise<string[]> {
+    const liveChains = await this.containers.chainsInUse();
+    const liveBlobs = new Set<string>();
+    for (const img of this.images.values()) {
+      liveBlobs.add(img.id);
+      for (const d of img.config.rootfs?.diff_ids ?? []) liveBlobs.add(d);
+      for (const c of chainIds(img.config.rootfs?.diff_ids ?? [])) liveChains.add(c);
+    }
+    // a container's chain keeps every layer below it too
+    for (const c of [...liveChains]) {
+      for (let p: string | undefined = c; p && (await this.layers.has(p)); p = (await this.layers.get(p)).parent) liveChains.add(p);
+    }
+    const freed: string[] = [];
+    for (const c of await this.layers.list()) {
+      if (liveChains.has(c)) continue;
+      await this.layers.remove(c);
+      freed.push(c);
+    }
+    for (const b of await this.blobs.list()) if (!liveBlobs.has(b)) await this.blobs.delete(b);
+    return freed;
+  }
+}
