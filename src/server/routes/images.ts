@@ -1,0 +1,96 @@
+import { Writable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import type { Router, RouteContext } from '../router';
+import { sendJson, sendStatus, startJsonStream } from '../respond';
+import { parseBool, parseFilters } from '../../engine-api/query';
+import { apiAtLeast } from '../../engine-api/version';
+import { InvalidArgument, NotImplemented } from '../../errdefs';
+import type { ImageService } from '../../services/images';
+
+const res = (ctx: RouteContext): ServerResponse => ctx.res!;
+const withVirtualSize = (ctx: RouteContext) => !apiAtLeast(ctx.apiVersion, '1.44');
+
+function filtersOf(ctx: RouteContext): Map<string, string[]> {
+  try {
+    return parseFilters(ctx.query.get('filters'));
+  } catch (err) {
+    throw new InvalidArgument((err as Error).message, { cause: err });
+  }
+}
+
+/** A tar body whose 200 goes out with the first byte, so errors before it still get a status. */
+function tarResponse(r: ServerResponse): Writable {
+  const head = () => { if (!r.headersSent) r.writeHead(200, { 'Content-Type': 'application/x-tar' }); };
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      head();
+      if (r.write(chunk)) cb();
+      else r.once('drain', () => cb());
+    },
+    final(cb) { head(); r.end(); cb(); },
+  });
+}
+
+/** The `/images/*` routes of the Engine API. */
+export function imageRoutes(router: Router, images: ImageService): void {
+  router.add('GET', '/images/json', async (ctx) => {
+    const list = images.list({ all: parseBool(ctx.query.get('all')), filters: filtersOf(ctx), virtualSize: withVirtualSize(ctx) });
+    sendJson(res(ctx), 200, list);
+  });
+
+  router.add('POST', '/images/create', async (ctx) => {
+    const q = ctx.query;
+    if (q.get('fromImage')) throw new NotImplemented('pull is not supported yet');
+    const src = q.get('fromSrc');
+    if (src !== '-') throw new NotImplemented(src ? 'importing from a URL is not supported yet' : 'one of fromImage or fromSrc is required');
+    const id = await images.importTar(ctx.req, {
+      repo: q.get('repo') || undefined,
+      tag: q.get('tag') || undefined,
+      message: q.get('message') || undefined,
+      changes: q.getAll('changes').filter(Boolean),
+    });
+    const stream = startJsonStream(res(ctx));
+    stream.write({ status: id });
+    stream.end();
+  });
+
+  router.add('POST', '/images/load', async (ctx) => {
+    const messages = await images.load(ctx.req);
+    const stream = startJsonStream(res(ctx));
+    for (const m of messages) stream.write({ stream: `${m}\n` });
+    stream.end();
+  });
+
+  router.add('GET', '/images/get', async (ctx) => {
+    const names = ctx.query.getAll('names').filter(Boolean);
+    if (!names.length) throw new InvalidArgument('no image names given');
+    await images.save(names, tarResponse(res(ctx)));
+  });
+
+  router.add('GET', '/images/{name*}/get', async (ctx) => {
+    await images.save([ctx.params.name], tarResponse(res(ctx)));
+  });
+
+  router.add('GET', '/images/{name*}/json', async (ctx) => {
+    sendJson(res(ctx), 200, await images.inspect(ctx.params.name, { virtualSize: withVirtualSize(ctx) }));
+  });
+
+  router.add('GET', '/images/{name*}/history', async (ctx) => {
+    sendJson(res(ctx), 200, await images.history(ctx.params.name));
+  });
+
+  router.add('POST', '/images/{name*}/tag', async (ctx) => {
+    const repo = ctx.query.get('repo');
+    if (!repo) throw new InvalidArgument('repository name must have at least one component');
+    await images.tag(ctx.params.name, repo, ctx.query.get('tag') || undefined);
+    sendStatus(res(ctx), 201);
+  });
+
+  router.add('DELETE', '/images/{name*}', async (ctx) => {
+    const items = await images.remove(ctx.params.name, {
+      force: parseBool(ctx.query.get('force')),
+      noprune: parseBool(ctx.query.get('noprune')),
+    });
+    sendJson(res(ctx), 200, items);
+  });
+}
