@@ -20,7 +20,7 @@ export interface ExtractOptions extends ExtractHooks {
 }
 
 export interface ExtractResult {
-  /** Sum of regular file sizes written. */
+  /** Bytes the layer takes as Docker counts them: regular file sizes plus symlink target lengths. */
   size: number;
 }
 
@@ -146,6 +146,7 @@ export async function extractTar(input: Readable, root: string, opts: ExtractOpt
         case 'symlink':
           await removeExisting(path, false);
           await symlink(h.linkname ?? '', path);
+          size += Buffer.byteLength(h.linkname ?? '');
           break;
         case 'link': {
           const targetRel = safeRelPath(h.linkname ?? '');

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
-import { NotFound } from '../../errdefs';
+import { NotFound, isNotFound } from '../../errdefs';
 import { isMounted, mountOverlay, unmount } from '../../sys/mount';
 import type { OverlayLayerStore } from './layer-store';
 
@@ -64,7 +64,9 @@ export class OverlayContainerLayers {
       try {
         const rec = await this.record(id);
         if (rec.chainId) out.add(rec.chainId);
-      } catch { /* a half-created dir holds no layer */ }
+      } catch (err) {
+        if (!isNotFound(err)) throw err; // a half-created dir holds no layer
+      }
     }
     return out;
   }

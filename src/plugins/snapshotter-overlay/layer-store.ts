@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { hexOf, sha256, type Digest } from '../../lib/digest';
 import { extractTar, maybeGunzip, UnsafeTarEntry } from '../../lib/tar';
-import { writeFileAtomic } from '../../lib/atomic-file';
 import { InvalidArgument, NotFound } from '../../errdefs';
 import { mknod, setXattr } from '../../sys/mount';
 
@@ -154,10 +153,5 @@ export class OverlayLayerStore {
     }
     if (link) await rm(join(this.root, 'l', link), { force: true });
     await rm(doomed, { recursive: true, force: true });
-  }
-
-  /** Writes a record next to the layers (container metadata), atomically. */
-  async writeRecord(path: string, value: unknown): Promise<void> {
-    await writeFileAtomic(path, JSON.stringify(value));
   }
 }

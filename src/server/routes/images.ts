@@ -72,7 +72,7 @@ export function imageRoutes(router: Router, images: ImageService): void {
   });
 
   router.add('GET', '/images/{name*}/json', async (ctx) => {
-    sendJson(res(ctx), 200, await images.inspect(ctx.params.name, { virtualSize: withVirtualSize(ctx) }));
+    sendJson(res(ctx), 200, await images.inspect(ctx.params.name, { virtualSize: withVirtualSize(ctx), containerFields: !apiAtLeast(ctx.apiVersion, '1.45') }));
   });
 
   router.add('GET', '/images/{name*}/history', async (ctx) => {

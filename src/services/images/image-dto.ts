@@ -1,5 +1,6 @@
 import { chainIds, familiar, type ContainerConfig, type HistoryEntry } from '../../core/images';
 import type { ImageStore, StoredImage } from './image-store';
+import { emptyContainerConfig } from './import-changes';
 
 /** Docker's ImageSummary (GET /images/json). */
 export interface ImageSummary {
@@ -23,6 +24,9 @@ export interface ImageInspect {
   Parent: string;
   Comment: string;
   Created: string;
+  /** Only in API < 1.45. */
+  Container?: string;
+  ContainerConfig?: ContainerConfig;
   DockerVersion: string;
   Author: string;
   Config: ContainerConfig | null;
@@ -78,7 +82,14 @@ export function toSummary(store: ImageStore, img: StoredImage, withVirtualSize: 
   return s;
 }
 
-export async function toInspect(store: ImageStore, img: StoredImage, withVirtualSize: boolean): Promise<ImageInspect> {
+export interface InspectOptions {
+  /** Add VirtualSize (API < 1.44). */
+  virtualSize?: boolean;
+  /** Add Container and ContainerConfig (API < 1.45). */
+  containerFields?: boolean;
+}
+
+export async function toInspect(store: ImageStore, img: StoredImage, opts: InspectOptions): Promise<ImageInspect> {
   const { tags, digests } = namesOf(store, img.id);
   const c = img.config;
   const diffIds = c.rootfs?.diff_ids ?? [];
@@ -96,6 +107,7 @@ export async function toInspect(store: ImageStore, img: StoredImage, withVirtual
     Parent: img.meta.parent ?? '',
     Comment: c.comment ?? '',
     Created: c.created ?? ZERO_TIME,
+    ...(opts.containerFields ? { Container: c.container ?? '', ContainerConfig: c.container_config ?? emptyContainerConfig() } : {}),
     DockerVersion: c.docker_version ?? '',
     Author: c.author ?? '',
     Config: c.config ?? null,
@@ -107,7 +119,7 @@ export async function toInspect(store: ImageStore, img: StoredImage, withVirtual
     Metadata: { LastTagTime: img.meta.lastTagTime ?? ZERO_TIME },
   };
   if (c.variant) out.Variant = c.variant;
-  if (withVirtualSize) out.VirtualSize = img.size;
+  if (opts.virtualSize) out.VirtualSize = img.size;
   return out;
 }
 

@@ -109,6 +109,11 @@ test('image service end to end', { skip: !isRoot && 'needs root (overlay mounts,
   await svc2.load(Readable.from([archive]));
   assert.deepEqual(await layerDirs(join(base, 'b')), before);
 
+  // an OCI layout without manifest.json loads from index.json
+  const svc4 = await mk('d');
+  assert.deepEqual((await svc4.load(Readable.from([await rewrite(archive, (name) => name !== 'manifest.json')]))).sort(), ['Loaded image: busybox:latest', 'Loaded image: other:two']);
+  assert.equal(svc4.resolve('other:two').id, impId);
+
   // a tampered layer is rejected and leaves nothing behind
   const svc3 = await mk('c');
   const bad = await tamper(archive);
@@ -132,6 +137,23 @@ test('image service end to end', { skip: !isRoot && 'needs root (overlay mounts,
   assert.deepEqual(await readdir(join(base, 'a', 'overlay', 'l')), []);
   assert.deepEqual(svc.list(), []);
 });
+
+/** Copies an archive keeping the entries keep() accepts. */
+async function rewrite(archive: Buffer, keep: (name: string) => boolean): Promise<Buffer> {
+  const extract = tar.extract();
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => { for await (const c of pack) chunks.push(c as Buffer); })();
+  Readable.from([archive]).pipe(extract);
+  for await (const e of extract) {
+    const parts: Buffer[] = [];
+    for await (const c of e) parts.push(c as Buffer);
+    if (keep(e.header.name)) pack.entry(e.header, Buffer.concat(parts));
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
 
 /** Replaces the content of the import layer in an archive (keeping its name). */
 async function tamper(archive: Buffer): Promise<Buffer> {

@@ -3,7 +3,7 @@ import { isNotFound } from '../../errdefs';
 import { familiar, parseReference } from '../../core/images';
 import { ImageStore, type StoredImage } from './image-store';
 import { resolveImage } from './image-resolve';
-import { toHistory, toInspect, toSummary, unixSeconds, type HistoryItem, type ImageInspect, type ImageSummary } from './image-dto';
+import { toHistory, toInspect, toSummary, unixSeconds, type HistoryItem, type ImageInspect, type InspectOptions, type ImageSummary } from './image-dto';
 import { addTag, tagName } from './image-tag';
 import { removeImage, type DeleteItem, type RemoveOptions } from './image-remove';
 import { importImage, type ImportOptions } from './image-import';
@@ -86,8 +86,8 @@ export class ImageService {
     return out.sort((a, b) => b.Created - a.Created || a.Id.localeCompare(b.Id));
   }
 
-  inspect(ref: string, opts: { virtualSize?: boolean } = {}): Promise<ImageInspect> {
-    return toInspect(this.store, this.resolve(ref), opts.virtualSize ?? false);
+  inspect(ref: string, opts: InspectOptions = {}): Promise<ImageInspect> {
+    return toInspect(this.store, this.resolve(ref), opts);
   }
 
   history(ref: string): Promise<HistoryItem[]> {

@@ -1,6 +1,6 @@
 export { ImageService, type ImageServiceOptions, type ListOptions } from './image-service';
 export type { ContainerRootfs } from './container-rootfs';
-export type { ImageSummary, ImageInspect, HistoryItem } from './image-dto';
+export type { ImageSummary, ImageInspect, HistoryItem, InspectOptions } from './image-dto';
 export type { DeleteItem, RemoveOptions } from './image-remove';
 export type { ImportOptions } from './image-import';
 export type { StoredImage } from './image-store';
