@@ -46,7 +46,16 @@ export class ReferenceStore {
     return had;
   }
 
-  private async save(): Promise<void> {
+  private saving: Promise<void> = Promise.resolve();
+
+  /** Writes are chained so an older snapshot never lands after a newer one. */
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.write(), () => this.write());
+    this.saving = next;
+    return next;
+  }
+
+  private async write(): Promise<void> {
     const out: RepositoriesFile = { Repositories: {} };
     for (const [ref, id] of [...this.refs].sort()) {
       const repo = ref.replace(/@.*$/, '').replace(/:[^:/]+$/, '');

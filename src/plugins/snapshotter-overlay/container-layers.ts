@@ -5,7 +5,7 @@ import { NotFound, isNotFound } from '../../errdefs';
 import { isMounted, mountOverlay, unmount } from '../../sys/mount';
 import type { OverlayLayerStore } from './layer-store';
 
-interface ContainerLayerRecord { imageId: string; chainId?: string }
+export interface ContainerLayerRecord { imageId: string; chainId?: string }
 
 /**
  * A container's writable layer over its image's layers, under `<root>/containers/<id>/`
@@ -22,7 +22,8 @@ export class OverlayContainerLayers {
     await writeJsonAtomic(join(dir, 'layer.json'), { imageId, chainId } satisfies ContainerLayerRecord);
   }
 
-  private async record(id: string): Promise<ContainerLayerRecord> {
+  /** The image a container's layer was made over; NotFound if there is none. */
+  async record(id: string): Promise<ContainerLayerRecord> {
     try { return await readJson<ContainerLayerRecord>(join(this.dir(id), 'layer.json')); } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`no rootfs for container ${id}`, { cause: err });
       throw err;

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { isNotFound } from '../../errdefs';
+import type { Digest } from '../../lib/digest';
 import { familiar, parseReference } from '../../core/images';
 import { ImageStore, type StoredImage } from './image-store';
 import { resolveImage } from './image-resolve';
@@ -45,9 +46,24 @@ export class ImageService {
       mount: (containerId) => containers.mount(containerId),
       unmount: (containerId) => containers.unmount(containerId),
       remove: async (containerId) => {
+        let imageId: string | undefined;
+        try { imageId = (await containers.record(containerId)).imageId; } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
         await containers.remove(containerId);
+        // the image may have been force-removed while this container kept its layers
+        if (imageId && !this.store.images.has(imageId as Digest)) await this.exclusive(() => this.store.collectGarbage());
       },
     };
+  }
+
+  private lock: Promise<unknown> = Promise.resolve();
+
+  /** Runs fn after every earlier removal finished (removals and GC never interleave). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
   }
 
   async init(): Promise<void> {
@@ -101,17 +117,19 @@ export class ImageService {
   }
 
   remove(ref: string, opts: RemoveOptions = {}): Promise<DeleteItem[]> {
-    const img = this.resolve(ref);
-    return removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
+    return this.exclusive(() => {
+      const img = this.resolve(ref);
+      return removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
+    });
   }
 
   /** `docker import`; returns the new image ID. */
   async importTar(stream: Readable, opts: ImportOptions = {}): Promise<string> {
-    return (await importImage(this.store, stream, opts)).id;
+    return (await this.store.ingest(() => importImage(this.store, stream, opts))).id;
   }
 
   load(stream: Readable): Promise<string[]> {
-    return loadImages(this.store, stream);
+    return this.store.ingest(() => loadImages(this.store, stream));
   }
 
   save(refs: string[], out: Writable): Promise<void> {

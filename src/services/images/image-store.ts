@@ -92,8 +92,35 @@ export class ImageStore {
     return this.collectGarbage();
   }
 
-  /** Removes layers, layer tars and configs no image or container needs any more. */
+  private ingests = 0;
+  private gcDeferred = false;
+
+  /**
+   * Runs a load/import. Its layers are not garbage though no image names them yet, so GC
+   * waits until no ingest is running, then runs once.
+   */
+  async ingest<T>(fn: () => Promise<T>): Promise<T> {
+    this.ingests++;
+    try {
+      return await fn();
+    } finally {
+      this.ingests--;
+      if (this.ingests === 0 && this.gcDeferred) {
+        this.gcDeferred = false;
+        await this.collectGarbage();
+      }
+    }
+  }
+
+  /**
+   * Removes layers, layer tars and configs no image or container needs any more; returns the
+   * chain IDs freed (none while an ingest runs: GC is then deferred to its end).
+   */
   async collectGarbage(): Promise<string[]> {
+    if (this.ingests > 0) {
+      this.gcDeferred = true;
+      return [];
+    }
     const liveChains = await this.containers.chainsInUse();
     const liveBlobs = new Set<string>();
     for (const img of this.images.values()) {
@@ -108,10 +135,15 @@ export class ImageStore {
     const freed: string[] = [];
     for (const c of await this.layers.list()) {
       if (liveChains.has(c)) continue;
+      if (this.ingests > 0) { this.gcDeferred = true; return freed; } // a new ingest may own c
       await this.layers.remove(c);
       freed.push(c);
     }
-    for (const b of await this.blobs.list()) if (!liveBlobs.has(b)) await this.blobs.delete(b);
+    for (const b of await this.blobs.list()) {
+      if (liveBlobs.has(b)) continue;
+      if (this.ingests > 0) { this.gcDeferred = true; return freed; }
+      await this.blobs.delete(b);
+    }
     return freed;
   }
 }
