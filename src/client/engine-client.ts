@@ -1,0 +1,30 @@
+/** The typed Engine API client: one transport, one API object per resource. */
+import { ContainersApi } from './containers';
+import { resolveHost, type DaemonHost } from './host';
+import { ImagesApi } from './images';
+import { SystemApi } from './system';
+import { Transport, type TransportOptions } from './transport';
+
+export interface EngineClientOptions {
+  host?: DaemonHost;
+  apiVersion?: string;
+  /** Lower the API version to the server's on first use (`HEAD /_ping`), as docker does. */
+  negotiate?: boolean;
+}
+
+export class EngineClient {
+  readonly transport: Transport;
+  readonly containers: ContainersApi;
+  readonly images: ImagesApi;
+  readonly system: SystemApi;
+
+  constructor(opts: EngineClientOptions = {}) {
+    const t: TransportOptions = { host: opts.host ?? resolveHost(undefined), apiVersion: opts.apiVersion, negotiate: opts.negotiate };
+    this.transport = new Transport(t);
+    this.containers = new ContainersApi(this.transport);
+    this.images = new ImagesApi(this.transport);
+    this.system = new SystemApi(this.transport);
+  }
+
+  get host(): DaemonHost { return this.transport.host; }
+}

@@ -1,0 +1,46 @@
+/** Image endpoints of the Engine API. */
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { encodeFilters } from './containers';
+import type { Transport } from './transport';
+import type { ImageDeleteItem, ImageSummary, JsonMessage } from './types';
+
+export class ImagesApi {
+  constructor(private readonly t: Transport) {}
+
+  list(o: { all?: boolean; digests?: boolean; filters?: Record<string, string[]> } = {}): Promise<ImageSummary[]> {
+    return this.t.json('GET', '/images/json', { query: { all: o.all, digests: o.digests, filters: encodeFilters(o.filters) } });
+  }
+  inspect(name: string): Promise<Record<string, unknown>> {
+    return this.t.json('GET', `/images/${name}/json`);
+  }
+  tag(source: string, o: { repo: string; tag?: string }): Promise<void> {
+    return this.t.send('POST', `/images/${source}/tag`, { query: { repo: o.repo, tag: o.tag } });
+  }
+  remove(name: string, o: { force?: boolean; noprune?: boolean } = {}): Promise<ImageDeleteItem[]> {
+    return this.t.json('DELETE', `/images/${name}`, { query: { force: o.force, noprune: o.noprune } });
+  }
+  /** `POST /images/load`: a tar in, JSON-lines progress out. */
+  load(tar: Readable, o: { quiet?: boolean }, onMessage: (m: JsonMessage) => void): Promise<void> {
+    return this.t.jsonLines('POST', '/images/load', {
+      query: { quiet: o.quiet }, body: tar, headers: { 'Content-Type': 'application/x-tar' },
+    }, onMessage);
+  }
+  /** `GET /images/get?names=..`: the tar stream. */
+  save(names: string[]): Promise<IncomingMessage> {
+    return this.t.request('GET', '/images/get', { query: { names } });
+  }
+  /** `POST /images/create?fromSrc=-`: a rootfs tar in, JSON-lines progress out. */
+  import(tar: Readable, o: { repo?: string; tag?: string; message?: string; changes?: string[] },
+    onMessage: (m: JsonMessage) => void): Promise<void> {
+    return this.t.jsonLines('POST', '/images/create', {
+      query: { fromSrc: '-', repo: o.repo, tag: o.tag, message: o.message, changes: o.changes },
+      body: tar, headers: { 'Content-Type': 'application/x-tar' },
+    }, onMessage);
+  }
+  pull(o: { fromImage: string; tag?: string; platform?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
+    return this.t.jsonLines('POST', '/images/create', {
+      query: { fromImage: o.fromImage, tag: o.tag, platform: o.platform }, headers: { 'X-Registry-Auth': 'e30=' },
+    }, onMessage);
+  }
+}
