@@ -1,0 +1,285 @@
+/**
+ * A subset of Go's text/template, enough for docker's `--format`: fields (`.A.B`), method
+ * fields called with arguments (`.Label "x"`), pipelines, variables, `if/else if/else`,
+ * `range` (with `$k, $v :=`), `with`, and docker's functions (json, join, split, upper,
+ * lower, title, truncate, pad, printf, index, len, eq/ne/lt/le/gt/ge, and/or/not).
+ * Values print as Go's `%v` does (`[a b]`, `map[k:v]`, `<no value>`).
+ */
+import { formatGoValue, goSprintf, goJson, truthy } from './go-values';
+
+export class TemplateError extends Error {}
+
+type Operand =
+  | { kind: 'field'; path: string[]; base: 'dot' | string }
+  | { kind: 'lit'; value: unknown }
+  | { kind: 'ident'; name: string }
+  | { kind: 'pipe'; pipe: Pipeline };
+type Command = Operand[];
+interface Pipeline { decl: string[]; cmds: Command[]; src: string }
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'action'; pipe: Pipeline }
+  | { kind: 'if' | 'with'; pipe: Pipeline; then: Node[]; else: Node[] }
+  | { kind: 'range'; pipe: Pipeline; body: Node[]; else: Node[] };
+
+const ACTION = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
+
+/** Parses a template once; execute it as often as needed. */
+export class GoTemplate {
+  private readonly nodes: Node[];
+  constructor(readonly source: string) {
+    this.nodes = parse(source);
+  }
+  execute(data: unknown): string {
+    const out: string[] = [];
+    run(this.nodes, { dot: data, root: data, vars: new Map([['$', data]]) }, out);
+    return out.join('');
+  }
+}
+
+export function renderTemplate(source: string, data: unknown): string {
+  return new GoTemplate(source).execute(data);
+}
+
+interface Tok { t: 'str' | 'num' | 'field' | 'var' | 'ident' | 'pipe' | 'open' | 'close' | 'comma' | 'decl'; v: string }
+
+function lex(src: string): Tok[] {
+  const toks: Tok[] = [];
+  const re = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\$[A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)|((?:\.[A-Za-z0-9_]+)+|\.)|([A-Za-z_][A-Za-z0-9_]*)|(\|)|(\()|(\))|(,)|(:?=))/y;
+  let m: RegExpExecArray | null;
+  re.lastIndex = 0;
+  while (re.lastIndex < src.length) {
+    if (/^\s*$/.test(src.slice(re.lastIndex))) break;
+    const at = re.lastIndex;
+    m = re.exec(src);
+    if (!m) throw new TemplateError(`template: :1: unexpected "${src.slice(at).trim()[0]}" in command`);
+    if (m[1]) toks.push({ t: 'str', v: JSON.parse(m[1]) as string });
+    else if (m[2]) toks.push({ t: 'str', v: m[2].slice(1, -1) });
+    else if (m[3]) toks.push({ t: 'num', v: m[3] });
+    else if (m[4]) toks.push({ t: 'var', v: m[4] });
+    else if (m[5]) toks.push({ t: 'field', v: m[5] });
+    else if (m[6]) toks.push({ t: 'ident', v: m[6] });
+    else if (m[7]) toks.push({ t: 'pipe', v: '|' });
+    else if (m[8]) toks.push({ t: 'open', v: '(' });
+    else if (m[9]) toks.push({ t: 'close', v: ')' });
+    else if (m[10]) toks.push({ t: 'comma', v: ',' });
+    else if (m[11]) toks.push({ t: 'decl', v: m[11] });
+  }
+  return toks;
+}
+
+function parsePipeline(src: string): Pipeline {
+  const toks = lex(src);
+  let i = 0;
+  const decl: string[] = [];
+  const declAt = toks.findIndex((t) => t.t === 'decl');
+  if (declAt > 0 && toks.slice(0, declAt).every((t) => t.t === 'var' || t.t === 'comma')) {
+    decl.push(...toks.slice(0, declAt).filter((t) => t.t === 'var').map((t) => t.v));
+    i = declAt + 1;
+  }
+  const parse = (stopAtClose: boolean): Command[] => {
+    const cmds: Command[] = [[]];
+    for (; i < toks.length; i++) {
+      const t = toks[i];
+      const cmd = cmds[cmds.length - 1];
+      if (t.t === 'pipe') { cmds.push([]); continue; }
+      if (t.t === 'close') { if (stopAtClose) return cmds; throw new TemplateError('template: :1: unexpected ")"'); }
+      if (t.t === 'open') { i++; const inner = parse(true); cmd.push({ kind: 'pipe', pipe: { decl: [], cmds: inner, src } }); continue; }
+      if (t.t === 'str') cmd.push({ kind: 'lit', value: t.v });
+      else if (t.t === 'num') cmd.push({ kind: 'lit', value: Number(t.v) });
+      else if (t.t === 'field') cmd.push({ kind: 'field', base: 'dot', path: t.v === '.' ? [] : t.v.slice(1).split('.') });
+      else if (t.t === 'var') { const [name, ...path] = t.v.split('.'); cmd.push({ kind: 'field', base: name, path }); }
+      else if (t.t === 'ident') {
+        if (t.v === 'true' || t.v === 'false') cmd.push({ kind: 'lit', value: t.v === 'true' });
+        else if (t.v === 'nil') cmd.push({ kind: 'lit', value: null });
+        else cmd.push({ kind: 'ident', name: t.v });
+      } else throw new TemplateError(`template: :1: unexpected "${t.v}" in command`);
+    }
+    if (stopAtClose) throw new TemplateError('template: :1: unclosed left paren');
+    return cmds;
+  };
+  const cmds = parse(false);
+  if (cmds.some((c) => c.length === 0)) throw new TemplateError(`template: :1: missing value for command`);
+  return { decl, cmds, src };
+}
+
+function parse(source: string): Node[] {
+  // Tokenise into text and actions, applying {{- and -}} trimming.
+  const parts: ({ text: string } | { action: string })[] = [];
+  let last = 0;
+  let trimNext = false;
+  for (const m of source.matchAll(ACTION)) {
+    let text = source.slice(last, m.index);
+    if (trimNext) text = text.replace(/^\s+/, '');
+    if (m[1]) text = text.replace(/\s+$/, '');
+    if (text) parts.push({ text });
+    parts.push({ action: m[2].trim() });
+    trimNext = !!m[3];
+    last = m.index! + m[0].length;
+  }
+  let tail = source.slice(last);
+  if (trimNext) tail = tail.replace(/^\s+/, '');
+  if (tail.includes('{{')) throw new TemplateError('template: :1: unclosed action');
+  if (tail) parts.push({ text: tail });
+
+  let pos = 0;
+  const block = (terminators: string[]): { nodes: Node[]; end: string } => {
+    const nodes: Node[] = [];
+    while (pos < parts.length) {
+      const p = parts[pos++];
+      if ('text' in p) { nodes.push({ kind: 'text', text: p.text }); continue; }
+      const a = p.action;
+      if (a.startsWith('/*')) continue;
+      const word = a.split(/\s+/)[0];
+      if (word === 'end' || word === 'else') {
+        if (!terminators.includes(word)) throw new TemplateError(`template: :1: unexpected {{${word}}}`);
+        return { nodes, end: a };
+      }
+      if (word === 'if' || word === 'with' || word === 'range') nodes.push(control(word, a.slice(word.length)));
+      else nodes.push({ kind: 'action', pipe: parsePipeline(a) });
+    }
+    if (terminators.length) throw new TemplateError('template: :1: unexpected EOF');
+    return { nodes, end: '' };
+  };
+  const control = (word: 'if' | 'with' | 'range', rest: string): Node => {
+    const pipe = parsePipeline(rest);
+    const body = block(['end', 'else']);
+    let elseNodes: Node[] = [];
+    if (body.end.startsWith('else')) {
+      const elseRest = body.end.slice(4).trim();
+      if (elseRest.startsWith('if ')) elseNodes = [control('if', elseRest.slice(2))];
+      else elseNodes = block(['end']).nodes;
+    }
+    return word === 'range'
+      ? { kind: 'range', pipe, body: body.nodes, else: elseNodes }
+      : { kind: word, pipe, then: body.nodes, else: elseNodes };
+  };
+  return block([]).nodes;
+}
+
+interface Scope { dot: unknown; root: unknown; vars: Map<string, unknown> }
+
+function run(nodes: Node[], s: Scope, out: string[]): void {
+  for (const n of nodes) {
+    switch (n.kind) {
+      case 'text': out.push(n.text); break;
+      case 'action': {
+        const v = evalPipe(n.pipe, s);
+        if (n.pipe.decl.length === 0) out.push(formatGoValue(v));
+        break;
+      }
+      case 'if': {
+        const v = evalPipe(n.pipe, s);
+        run(truthy(v) ? n.then : n.else, s, out);
+        break;
+      }
+      case 'with': {
+        const v = evalPipe(n.pipe, s);
+        if (truthy(v)) run(n.then, { ...s, dot: v }, out); else run(n.else, s, out);
+        break;
+      }
+      case 'range': {
+        const v = evalPipe({ ...n.pipe, decl: [] }, s);
+        const entries: [unknown, unknown][] = Array.isArray(v) ? v.map((e, i) => [i, e])
+          : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])
+            : typeof v === 'number' ? Array.from({ length: v }, (_, i) => [i, i]) : [];
+        if (entries.length === 0) { run(n.else, s, out); break; }
+        for (const [k, e] of entries) {
+          const vars = new Map(s.vars);
+          if (n.pipe.decl.length === 1) vars.set(n.pipe.decl[0], e);
+          if (n.pipe.decl.length === 2) { vars.set(n.pipe.decl[0], k); vars.set(n.pipe.decl[1], e); }
+          run(n.body, { ...s, dot: e, vars }, out);
+        }
+        break;
+      }
+    }
+  }
+}
+
+function evalPipe(p: Pipeline, s: Scope): unknown {
+  let v: unknown;
+  let first = true;
+  for (const cmd of p.cmds) {
+    v = evalCommand(cmd, s, first ? [] : [v]);
+    first = false;
+  }
+  if (p.decl.length === 1) s.vars.set(p.decl[0], v);
+  return v;
+}
+
+function evalCommand(cmd: Command, s: Scope, piped: unknown[]): unknown {
+  const [head, ...rest] = cmd;
+  const args = () => [...rest.map((o) => evalOperand(o, s)), ...piped];
+  if (head.kind === 'ident') {
+    const fn = FUNCS[head.name];
+    if (!fn) throw new TemplateError(`template: :1: function "${head.name}" not defined`);
+    return fn(...args());
+  }
+  if (head.kind === 'field') return resolveField(head, s, args());
+  if (rest.length || piped.length) throw new TemplateError(`template: :1: can't give argument to non-function ${formatGoValue(evalOperand(head, s))}`);
+  return evalOperand(head, s);
+}
+
+function evalOperand(o: Operand, s: Scope): unknown {
+  switch (o.kind) {
+    case 'lit': return o.value;
+    case 'field': return resolveField(o, s, []);
+    case 'pipe': return evalPipe(o.pipe, s);
+    case 'ident': {
+      const fn = FUNCS[o.name];
+      if (!fn) throw new TemplateError(`template: :1: function "${o.name}" not defined`);
+      return fn();
+    }
+  }
+}
+
+function resolveField(o: Extract<Operand, { kind: 'field' }>, s: Scope, args: unknown[]): unknown {
+  let v: unknown;
+  if (o.base === 'dot') v = s.dot;
+  else {
+    if (!s.vars.has(o.base)) throw new TemplateError(`template: :1: undefined variable "${o.base}"`);
+    v = s.vars.get(o.base);
+  }
+  o.path.forEach((name, i) => {
+    if (v === null || v === undefined) { v = undefined; return; }
+    if (typeof v !== 'object') throw new TemplateError(`template: :1:2: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: can't evaluate field ${name} in type ${typeof v}`);
+    const obj = v as Record<string, unknown>;
+    if (!(name in obj)) throw new TemplateError(`template: :1:2: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: map has no entry for key "${name}"`);
+    const next = obj[name];
+    const isLast = i === o.path.length - 1;
+    v = typeof next === 'function' ? (next as (...a: unknown[]) => unknown).apply(obj, isLast ? args : []) : next;
+  });
+  return v;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+const cmp = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : num(a) - num(b));
+const str = (v: unknown) => (typeof v === 'string' ? v : formatGoValue(v));
+
+const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
+  json: (v) => goJson(v),
+  join: (list, sep) => (Array.isArray(list) ? list.map(str).join(str(sep)) : str(list)),
+  split: (s, sep) => str(s).split(str(sep)),
+  upper: (s) => str(s).toUpperCase(),
+  lower: (s) => str(s).toLowerCase(),
+  title: (s) => str(s).replace(/\b\w/g, (c) => c.toUpperCase()),
+  truncate: (s, n) => [...str(s)].slice(0, num(n)).join(''),
+  pad: (s, before, after) => ' '.repeat(num(before)) + str(s) + ' '.repeat(num(after)),
+  printf: (fmt, ...a) => goSprintf(str(fmt), a),
+  print: (...a) => a.map(str).join(''),
+  println: (...a) => a.map(str).join(' ') + '\n',
+  len: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  index: (v, ...keys) => keys.reduce((acc: unknown, k) => {
+    if (acc === null || acc === undefined) return undefined;
+    return (acc as Record<string, unknown>)[k as string];
+  }, v),
+  eq: (a, ...bs) => bs.some((b) => a === b),
+  ne: (a, b) => a !== b,
+  lt: (a, b) => cmp(a, b) < 0,
+  le: (a, b) => cmp(a, b) <= 0,
+  gt: (a, b) => cmp(a, b) > 0,
+  ge: (a, b) => cmp(a, b) >= 0,
+  and: (...a) => { for (const v of a) if (!truthy(v)) return v; return a[a.length - 1]; },
+  or: (...a) => { for (const v of a) if (truthy(v)) return v; return a[a.length - 1]; },
+  not: (v) => !truthy(v),
+};

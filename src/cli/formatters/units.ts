@@ -1,0 +1,59 @@
+/** docker's go-units formatting: human durations and decimal sizes. */
+
+/** go-units HumanDuration: "Less than a second", "5 seconds", "About a minute", "3 days". */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.trunc(ms / 60000);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.trunc(ms / 3600000 + 0.5);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(Math.trunc(ms / 3600000) / 24 / 365)} years`;
+}
+
+/** "5 seconds ago" for a Unix time in seconds, relative to `now` (ms). */
+export function timeAgo(unixSeconds: number, now = Date.now()): string {
+  return `${humanDuration(now - unixSeconds * 1000)} ago`;
+}
+
+const DECIMAL = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+
+/** Go's `%.<p>g`: shortest of fixed/exponent with trailing zeros removed, exponent of 2+ digits. */
+export function formatG(x: number, precision: number): string {
+  if (x === 0) return '0';
+  let s = x.toPrecision(precision);
+  if (s.includes('e')) {
+    const [mant, exp] = s.split('e');
+    const m = mant.includes('.') ? mant.replace(/\.?0+$/, '') : mant;
+    const sign = exp[0] === '-' ? '-' : '+';
+    const digits = exp.replace(/^[+-]/, '').padStart(2, '0');
+    return `${m}e${sign}${digits}`;
+  }
+  if (s.includes('.')) s = s.replace(/\.?0+$/, '');
+  return s;
+}
+
+/** go-units HumanSizeWithPrecision(size, 3): "4.26MB", "1.98MB", "0B", "1e+03kB". */
+export function humanSize(bytes: number, precision = 3): string {
+  let size = bytes;
+  let i = 0;
+  while (size >= 1000 && i < DECIMAL.length - 1) { size /= 1000; i++; }
+  return `${formatG(size, precision)}${DECIMAL[i]}`;
+}
+
+/** go-units HumanSize (precision 4), used for `VirtualSize` in `--format json`. */
+export function humanSize4(bytes: number): string { return humanSize(bytes, 4); }
+
+/** Go's time.Time String() as docker prints CreatedAt: "2026-11-22 15:48:07 +0000 UTC". */
+export function goTimeString(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 UTC`;
+}
