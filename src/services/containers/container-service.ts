@@ -5,7 +5,7 @@ import { Conflict, InvalidArgument, NotModified, isNotFound, hasErrno } from '..
 import { log } from '../../lib/logger';
 import { KeyedLock } from './container-lock';
 import { createContainer, type CreateRequest } from './create-container';
-import { startContainer, bundleDir, exitDir, attachSocket } from './start-container';
+import { startContainer, bundleDir, exitDir, socketDir, attachSocket } from './start-container';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
 import { resizeTerminal } from '../../sys/attach-socket';
 import type { ContainerContext } from './deps';
@@ -44,6 +44,7 @@ export class ContainerService {
   async init(): Promise<void> {
     await this.store.load();
     await mkdir(exitDir(this.ctx), { recursive: true });
+    await mkdir(socketDir(this.ctx), { recursive: true });
     this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
     this.ctx.network.restore(this.store.all().flatMap((r) => (r.endpoint ? [r.endpoint] : [])));
     for (const rec of this.store.all()) {

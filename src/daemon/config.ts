@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { InvalidArgument, hasErrno } from '../errdefs';
+import { isLogLevel, type LogLevel } from '../lib/logger';
+
+/** berthd's settings: flags over daemon.json over defaults. */
+export interface DaemonConfig {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  configFile: string;
+  logLevel: LogLevel;
+  defaultRuntime: string;
+  bip?: string;
+  bridge: string;
+  liveRestore: boolean;
+}
+
+const DEFAULTS = {
+  hosts: ['unix:///run/berth/berth.sock'],
+  dataRoot: '/var/lib/berth',
+  execRoot: '/run/berth',
+  configFile: '/etc/berth/daemon.json',
+  logLevel: 'info' as LogLevel,
+  defaultRuntime: 'runc',
+  bridge: 'berth0',
+  liveRestore: true,
+};
+
+/** daemon.json keys berthd reads (Docker's names). */
+interface DaemonJson {
+  hosts?: string[]; 'data-root'?: string; 'exec-root'?: string; 'log-level'?: string;
+  'default-runtime'?: string; bip?: string; 'live-restore'?: boolean;
+}
+
+export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
+  const program = new Command('berthd')
+    .description('A self-sufficient runtime for containers: the berth daemon, speaking the Docker Engine API')
+    .option('-H, --host <socket>', 'Daemon socket(s) to connect to (unix:///path)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--data-root <dir>', `Root directory of persistent berth state (default "${DEFAULTS.dataRoot}")`)
+    .option('--exec-root <dir>', `Root directory for execution state files (default "${DEFAULTS.execRoot}")`)
+    .option('--config-file <file>', `Daemon configuration file (default "${DEFAULTS.configFile}")`)
+    .option('-l, --log-level <level>', 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")')
+    .option('--default-runtime <name>', 'Default OCI runtime for containers (runc or crun) (default "runc")')
+    .option('--bip <cidr>', 'Specify network bridge IP')
+    .version('berthd version 0.1.0', '-v, --version')
+    .helpOption('-h, --help', 'Print usage')
+    .allowExcessArguments(false);
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string }>();
+  const configFile = o.configFile ?? DEFAULTS.configFile;
+  let file: DaemonJson = {};
+  try {
+    file = JSON.parse(await readFile(configFile, 'utf8')) as DaemonJson;
+  } catch (e) {
+    if (!hasErrno(e, 'ENOENT') || o.configFile) {
+      throw new InvalidArgument(`unable to configure the berth daemon with file ${configFile}: ${(e as Error).message}`);
+    }
+  }
+  const logLevel = o.logLevel ?? file['log-level'] ?? DEFAULTS.logLevel;
+  if (!isLogLevel(logLevel)) throw new InvalidArgument(`Unable to parse logging level: ${logLevel}`);
+  return {
+    hosts: o.host ?? file.hosts ?? DEFAULTS.hosts,
+    dataRoot: o.dataRoot ?? file['data-root'] ?? DEFAULTS.dataRoot,
+    execRoot: o.execRoot ?? file['exec-root'] ?? DEFAULTS.execRoot,
+    configFile,
+    logLevel,
+    defaultRuntime: o.defaultRuntime ?? file['default-runtime'] ?? DEFAULTS.defaultRuntime,
+    bip: o.bip ?? file.bip,
+    bridge: DEFAULTS.bridge,
+    liveRestore: file['live-restore'] ?? DEFAULTS.liveRestore,
+  };
+}

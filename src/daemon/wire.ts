@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { Router } from '../server/router';
+import { containerRoutes } from '../server/routes/containers';
+import { imageRoutes } from '../server/routes/images';
+import { systemRoutes } from '../server/routes/system';
+import { ContainerService } from '../services/containers';
+import { ImageService } from '../services/images';
+import { EventBus } from '../services/events';
+import { readHostFacts } from '../services/system';
+import { CliOciRuntime, type OciRuntime } from '../sys/oci-runtime';
+import { IpNetns } from '../sys/netns';
+import { BridgeAttacher } from '../plugins/network-bridge';
+import { ContainerStore } from '../services/containers/container-store';
+import { InvalidArgument } from '../errdefs';
+import { log } from '../lib/logger';
+import { daemonRlimits } from './rlimits';
+import type { DaemonConfig } from './config';
+
+const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
+
+export interface Engine {
+  router: Router;
+  containers: ContainerService;
+  images: ImageService;
+  close(): void;
+}
+
+async function daemonId(dataRoot: string): Promise<string> {
+  const file = join(dataRoot, 'engine-id');
+  try { return (await readFile(file, 'utf8')).trim(); } catch {
+    const id = randomUUID();
+    await writeFile(file, id);
+    return id;
+  }
+}
+
+/** Builds every service and the router from the config; restores state left by a previous run. */
+export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
+  await mkdir(cfg.dataRoot, { recursive: true, mode: 0o711 });
+  await mkdir(cfg.execRoot, { recursive: true, mode: 0o711 });
+  if (!RUNTIME_PATHS[cfg.defaultRuntime]) throw new InvalidArgument(`default runtime ${cfg.defaultRuntime} is not one of ${Object.keys(RUNTIME_PATHS).join(', ')}`);
+  const events = new EventBus();
+  const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
+  const images = new ImageService({
+    dataRoot: cfg.dataRoot,
+    imageUsers: (imageId) => store.all().filter((c) => c.imageId === imageId).map((c) => c.id),
+  });
+  const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, new CliOciRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
+  const network = new BridgeAttacher({
+    execRoot: cfg.execRoot, netns: new IpNetns(), bridgeName: cfg.bridge, subnet: cfg.bip,
+    hostResolvConf: '/etc/resolv.conf', nftTable: 'berth',
+  });
+  const containers = new ContainerService({
+    store, network, runtimes, defaultRuntime: cfg.defaultRuntime,
+    images: {
+      resolveForContainer: async (ref) => {
+        const img = images.resolve(ref);
+        return { id: img.id, config: img.config.config ?? {} };
+      },
+    },
+    rootfs: images.rootfs,
+    paths: { dataRoot: cfg.dataRoot, execRoot: cfg.execRoot },
+    rlimits: await daemonRlimits(),
+    events: (action, rec, extra) => events.publish('container', action, rec.id, { image: rec.config.Image, name: rec.name, ...rec.config.Labels, ...extra }),
+  });
+  await images.init();
+  await containers.init();
+  const busybox = await images.ensureBusybox();
+  log.debug('default image ready', { id: busybox });
+
+  const router = new Router();
+  systemRoutes(router, {
+    facts: await readHostFacts(), containers, imageCount: () => images.list({}).length, dataRoot: cfg.dataRoot,
+    runtimes: RUNTIME_PATHS, defaultRuntime: cfg.defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
+    liveRestore: cfg.liveRestore,
+  });
+  containerRoutes(router, containers, { sandboxKey: (id) => network.netnsPath(id) });
+  imageRoutes(router, images);
+  return { router, containers, images, close: () => containers.close() };
+}

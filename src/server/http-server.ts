@@ -1,0 +1,67 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { API_VERSION, MIN_API_VERSION, ENGINE_VERSION, compareApiVersions } from '../engine-api';
+import { InvalidArgument, NotFound } from '../errdefs';
+import { log } from '../lib/logger';
+import { sendError, sendErrorRaw } from './errors';
+import type { Router, RouteContext } from './router';
+
+const VERSION_RE = /^\/v(\d+\.\d+)(\/.*)$/;
+
+/** Headers dockerd puts on every response. */
+export function commonHeaders(apiVersion = API_VERSION): Record<string, string> {
+  return { 'Api-Version': apiVersion, 'Ostype': 'linux', 'Server': `Docker/${ENGINE_VERSION} (linux)`, 'Docker-Experimental': 'false' };
+}
+
+/** Splits `/v1.41/containers/json` into the version and the path; unversioned paths get the current version. */
+export function negotiate(url: string): { apiVersion: string; path: string; query: URLSearchParams } {
+  const u = new URL(url, 'http://berth');
+  const m = VERSION_RE.exec(u.pathname);
+  const apiVersion = m ? m[1] : API_VERSION;
+  if (compareApiVersions(apiVersion, API_VERSION) > 0) {
+    throw new InvalidArgument(`client version ${apiVersion} is too new. Maximum supported API version is ${API_VERSION}`);
+  }
+  if (compareApiVersions(apiVersion, MIN_API_VERSION) < 0) {
+    throw new InvalidArgument(`client version ${apiVersion} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+  }
+  return { apiVersion, path: m ? m[2] : u.pathname, query: u.searchParams };
+}
+
+/** An HTTP server that routes plain requests and hijacked (Upgrade: tcp) ones through one Router. */
+export function createApiServer(router: Router): http.Server {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => { void handle(router, req, res); });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void handleUpgrade(router, req, socket, head); });
+  server.on('clientError', (_err, socket) => { socket.destroy(); });
+  return server;
+}
+
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let apiVersion = API_VERSION;
+  try {
+    const n = negotiate(req.url ?? '/');
+    apiVersion = n.apiVersion;
+    for (const [k, v] of Object.entries(commonHeaders(API_VERSION))) res.setHeader(k, v);
+    const m = router.match(req.method ?? 'GET', n.path);
+    if (!m.handler) {
+      throw new NotFound(m.pathMatched ? `method ${req.method} not allowed for ${n.path}` : `page not found`);
+    }
+    const ctx: RouteContext = { req, res, params: m.params, query: n.query, apiVersion };
+    await m.handler(ctx);
+  } catch (err) {
+    for (const [k, v] of Object.entries(commonHeaders(API_VERSION))) if (!res.headersSent) res.setHeader(k, v);
+    sendError(res, err);
+  }
+  log.debug('request', { method: req.method, url: req.url, apiVersion });
+}
+
+async function handleUpgrade(router: Router, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  socket.on('error', () => socket.destroy());
+  try {
+    const n = negotiate(req.url ?? '/');
+    const m = router.match(req.method ?? 'POST', n.path);
+    if (!m.handler) throw new NotFound('page not found');
+    await m.handler({ req, socket, head, params: m.params, query: n.query, apiVersion: n.apiVersion });
+  } catch (err) {
+    sendErrorRaw(socket, commonHeaders(), err);
+  }
+}

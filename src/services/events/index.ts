@@ -1,0 +1,1 @@
+export { EventBus, type EngineEvent } from './event-bus';

@@ -1,0 +1,1 @@
+export { readHostFacts, type HostFacts } from './host-facts';
