@@ -1,0 +1,185 @@
+/** The flags `run` and `create` share, and their mapping to the create body (docker's opts.go). */
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { ContainerCreateBody, PortBinding } from '../../../client';
+import { UsageError, collect, intArg } from '../../command-kit';
+
+export interface CreateFlags {
+  interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
+  env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
+  hostname?: string; network?: string; label?: string[]; restart?: string;
+  stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[];
+  privileged?: boolean; capAdd?: string[]; capDrop?: string[]; init?: boolean; readOnly?: boolean;
+  runtime?: string; platform?: string; expose?: string[];
+}
+
+export function addCreateFlags(cmd: Command): Command {
+  return cmd
+    .option('-i, --interactive', 'Keep STDIN open even if not attached')
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
+    .option('--name <string>', 'Assign a name to the container')
+    .option('-e, --env <list>', 'Set environment variables', collect)
+    .option('--env-file <list>', 'Read in a file of environment variables', collect)
+    .option('-w, --workdir <string>', 'Working directory inside the container')
+    .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
+    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
+    .option('-h, --hostname <string>', 'Container host name')
+    .option('--network, --net <network>', 'Connect a container to a network')
+    .option('-l, --label <list>', 'Set meta data on a container', collect)
+    .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
+    .option('--stop-signal <string>', 'Signal to stop the container')
+    .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', intArg('--stop-timeout'))
+    .option('-a, --attach <list>', 'Attach to STDIN, STDOUT or STDERR', collect)
+    .option('-p, --publish <list>', "Publish a container's port(s) to the host", collect)
+    .option('--expose <list>', 'Expose a port or a range of ports', collect)
+    .option('-v, --volume <list>', 'Bind mount a volume', collect)
+    .option('--privileged', 'Give extended privileges to this container')
+    .option('--cap-add <list>', 'Add Linux capabilities', collect)
+    .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
+    .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
+    .option('--read-only', "Mount the container's root filesystem as read only")
+    .option('--runtime <string>', 'Runtime to use for this container')
+    .option('--platform <string>', 'Set platform if server is multi-platform capable');
+}
+
+/** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
+function envEntry(e: string, env: NodeJS.ProcessEnv): string {
+  if (e.includes('=')) return e;
+  const v = env[e];
+  return v === undefined ? e : `${e}=${v}`;
+}
+
+/** An --env-file: `K=V` lines, `#` comments; a bare K is taken from the environment or dropped. */
+export function readEnvFile(file: string, env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`); }
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trimStart();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq === 0) throw new UsageError(`invalid environment variable: ${line}`);
+    if (eq > 0) out.push(line);
+    else if (env[line.trimEnd()] !== undefined) out.push(`${line.trimEnd()}=${env[line.trimEnd()]}`);
+  }
+  return out;
+}
+
+/** `-p [ip:][hostPort:]containerPort[/proto]`, port ranges included. */
+export function parsePublish(specs: string[]): { exposed: Record<string, Record<string, never>>; bindings: Record<string, PortBinding[]> } {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: Record<string, PortBinding[]> = {};
+  for (const spec of specs) {
+    let [rest, proto = 'tcp'] = spec.split('/');
+    let ip = '';
+    const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
+    if (v6) { ip = v6[1]; rest = v6[2]; }
+    const parts = rest.split(':');
+    let hostPart = '';
+    let containerPart: string;
+    if (parts.length === 1) containerPart = parts[0];
+    else if (parts.length === 2) [hostPart, containerPart] = parts;
+    else if (parts.length === 3 && !v6) [ip, hostPart, containerPart] = parts;
+    else throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid proxy port format`);
+    if (!/^\d+(-\d+)?$/.test(containerPart)) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid containerPort: ${containerPart}`);
+    if (hostPart && !/^\d+(-\d+)?$/.test(hostPart)) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid hostPort: ${hostPart}`);
+    const cRange = range(containerPart);
+    const hRange = hostPart ? range(hostPart) : [];
+    if (hRange.length > 1 && hRange.length !== cRange.length) {
+      throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
+    }
+    cRange.forEach((port, i) => {
+      const key = `${port}/${proto.toLowerCase()}`;
+      exposed[key] = {};
+      const hostPort = hRange.length === 0 ? '' : hRange.length === 1 && cRange.length > 1 ? String(hRange[0]) : String(hRange[i]);
+      (bindings[key] ??= []).push({ HostIp: ip, HostPort: hostPort });
+    });
+  }
+  return { exposed, bindings };
+}
+
+function range(s: string): number[] {
+  const [a, b] = s.split('-').map(Number);
+  if (b === undefined) return [a];
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+/** `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
+export function parseRestart(policy: string): { Name: string; MaximumRetryCount: number } {
+  const [name, count] = policy.split(':');
+  if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(name)) throw new UsageError(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  if (count !== undefined && name !== 'on-failure') throw new UsageError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  return { Name: name || 'no', MaximumRetryCount: count === undefined ? 0 : Number(count) };
+}
+
+export interface CreateRequest { body: ContainerCreateBody; name?: string; platform?: string }
+
+/** Builds the create body exactly as the docker CLI would for these flags. */
+export function buildCreateRequest(f: CreateFlags, image: string, args: string[], opts: { env: NodeJS.ProcessEnv; entrypointGiven: boolean; detach?: boolean }): CreateRequest {
+  const attach = new Set((f.attach ?? []).map((s) => s.toLowerCase()));
+  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new UsageError(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+  let attachStdin = attach.has('stdin') || !!f.interactive;
+  let attachStdout = attach.size === 0 || attach.has('stdout');
+  let attachStderr = attach.size === 0 || attach.has('stderr');
+  if (opts.detach) {
+    if (attach.size) throw new UsageError('Conflicting options: -a and -d');
+    attachStdin = attachStdout = attachStderr = false;
+  }
+  const restart = parseRestart(f.restart ?? 'no');
+  if (f.rm && restart.Name !== 'no') throw new UsageError('Conflicting options: --restart and --rm');
+
+  const env = [
+    ...(f.envFile ?? []).flatMap((file) => readEnvFile(file, opts.env)),
+    ...(f.env ?? []).map((e) => envEntry(e, opts.env)),
+  ];
+  const labels: Record<string, string> = {};
+  for (const l of f.label ?? []) { const i = l.indexOf('='); if (i < 0) labels[l] = ''; else labels[l.slice(0, i)] = l.slice(i + 1); }
+  const { exposed, bindings } = parsePublish(f.publish ?? []);
+  for (const e of f.expose ?? []) {
+    const [p, proto = 'tcp'] = e.split('/');
+    for (const port of range(p)) exposed[`${port}/${proto}`] = {};
+  }
+  const binds: string[] = [];
+  const volumes: Record<string, Record<string, never>> = {};
+  for (const v of f.volume ?? []) {
+    if (v.split(':').length > 1) binds.push(v); else volumes[v] = {};
+  }
+  const network = f.network ?? 'default';
+
+  const body: ContainerCreateBody = {
+    Hostname: f.hostname ?? '', Domainname: '', User: f.user ?? '',
+    AttachStdin: attachStdin, AttachStdout: attachStdout, AttachStderr: attachStderr,
+    ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
+    Tty: !!f.tty, OpenStdin: !!f.interactive, StdinOnce: !!f.interactive && attachStdin,
+    Env: env,
+    ...(args.length ? { Cmd: args } : {}),
+    Image: image,
+    Volumes: Object.keys(volumes).length ? volumes : undefined,
+    WorkingDir: f.workdir ?? '',
+    ...(opts.entrypointGiven ? { Entrypoint: [f.entrypoint ?? ''] } : {}),
+    Labels: labels,
+    ...(f.stopSignal ? { StopSignal: f.stopSignal } : {}),
+    ...(f.stopTimeout !== undefined ? { StopTimeout: f.stopTimeout } : {}),
+    HostConfig: {
+      Binds: binds.length ? binds : null,
+      NetworkMode: network,
+      PortBindings: bindings,
+      RestartPolicy: restart,
+      AutoRemove: !!f.rm,
+      CapAdd: f.capAdd ?? null,
+      CapDrop: f.capDrop ?? null,
+      Privileged: !!f.privileged,
+      ReadonlyRootfs: !!f.readOnly,
+      ...(f.init ? { Init: true } : {}),
+      ...(f.runtime ? { Runtime: f.runtime } : {}),
+    },
+    NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
+  };
+  if (body.Volumes === undefined) delete body.Volumes;
+  return { body, name: f.name, platform: f.platform };
+}
+
+function isUserNetwork(mode: string): boolean {
+  return !['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:');
+}

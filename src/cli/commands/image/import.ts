@@ -1,0 +1,25 @@
+/** `berth import`: make an image from a rootfs tarball (file or `-` for stdin). */
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { checkArgs, collect, newCommand } from '../../command-kit';
+import type { CliContext } from '../../context';
+import { openFile } from './load';
+import { splitRepoTag } from './tag';
+
+export function importCommand(ctx: CliContext): Command {
+  const cmd = newCommand('import', '[OPTIONS] file|URL|- [REPOSITORY[:TAG]]', 'Import the contents from a tarball to create a filesystem image')
+    .option('-c, --change <list>', 'Apply Dockerfile instruction to the created image', collect)
+    .option('-m, --message <string>', 'Set commit message for imported image')
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')
+    .argument('[args...]');
+  return cmd.action(async (args: string[], f: { change?: string[]; message?: string }) => {
+    checkArgs(cmd, args, 1, 2);
+    const [source, ref] = args;
+    const input: Readable = source === '-' ? ctx.io.stdin : await openFile(source);
+    const target = ref ? splitRepoTag(ref) : undefined;
+    await ctx.client.images.import(input, { repo: target?.repo, tag: ref ? target?.tag : undefined, message: f.message, changes: f.change }, (m) => {
+      if (m.status) ctx.out(`${m.status}\n`);
+      else if (m.stream) ctx.out(m.stream);
+    });
+  });
+}

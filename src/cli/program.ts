@@ -1,0 +1,97 @@
+/** The command tree: docker's top-level commands and their `container`/`image`/`system` forms. */
+import { Command } from 'commander';
+import { PROG, newCommand } from './command-kit';
+import type { CliContext } from './context';
+import { berthVersion } from './build-info';
+import { attachCommand } from './commands/container/attach';
+import { createCommand } from './commands/container/create';
+import { logsCommand } from './commands/container/logs';
+import { psCommand } from './commands/container/ps';
+import { rmCommand } from './commands/container/rm';
+import { runCommand } from './commands/container/run';
+import { startCommand } from './commands/container/start';
+import { killCommand, restartCommand, stopCommand } from './commands/container/stop';
+import { waitCommand } from './commands/container/wait';
+import { imagesCommand } from './commands/image/images';
+import { importCommand } from './commands/image/import';
+import { loadCommand } from './commands/image/load';
+import { rmiCommand } from './commands/image/rmi';
+import { saveCommand } from './commands/image/save';
+import { tagCommand } from './commands/image/tag';
+import { infoCommand } from './commands/system/info';
+import { inspectCommand } from './commands/system/inspect';
+import { versionCommand } from './commands/system/version';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command(PROG)
+    .usage('[OPTIONS] COMMAND')
+    .description('A self-sufficient runtime for containers')
+    .helpOption('--help', 'Print usage')
+    .option('-H, --host <string>', 'Daemon socket to connect to')
+    .option('-D, --debug', 'Enable debug mode')
+    .version(`berth version ${berthVersion()}`, '-v, --version', 'Print version information and quit')
+    .enablePositionalOptions();
+
+  const containerVerbs = (): Command[] => [
+    attachCommand(ctx), createCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
+    psCommand(ctx, 'ls').aliases(['ps', 'list']), restartCommand(ctx), rmCommand(ctx).aliases(['remove']),
+    runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
+  ];
+  const imageVerbs = (): Command[] => [
+    importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
+    rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx),
+  ];
+  const group = (name: string, description: string, verbs: Command[]) => {
+    const g = newCommand(name, 'COMMAND', description).enablePositionalOptions();
+    for (const v of verbs) g.addCommand(v);
+    return g;
+  };
+
+  for (const c of [
+    runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
+    rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx),
+    imagesCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
+    versionCommand(ctx), infoCommand(ctx),
+    group('container', 'Manage containers', containerVerbs()),
+    group('image', 'Manage images', imageVerbs()),
+    group('system', 'Manage Docker', [infoCommand(ctx)]),
+  ]) program.addCommand(c);
+  return program;
+}
+
+/** Every command in the tree, the root first. */
+export function allCommands(root: Command): Command[] {
+  return [root, ...root.commands.flatMap((c) => allCommands(c))];
+}
+
+/**
+ * Rewrites `--flag=true|false` for boolean flags (docker's pflag accepts them, commander
+ * does not) up to the first positional argument of the chosen command, so container
+ * arguments after the image are never touched.
+ */
+export function normalizeBoolFlags(root: Command, args: string[]): string[] {
+  const out: string[] = [];
+  let cmd = root;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    if (!a.startsWith('-') || a === '-') {
+      const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+      if (!sub) break;
+      cmd = sub;
+      out.push(a);
+      continue;
+    }
+    const m = /^(--[^=]+)=(.*)$/.exec(a);
+    const opt = cmd.options.find((o) => o.long === (m ? m[1] : a) || o.short === a);
+    if (m && opt && !opt.required && !opt.optional && /^(true|false)$/i.test(m[2])) {
+      if (m[2].toLowerCase() === 'true') out.push(m[1]);
+      else if (cmd.options.some((o) => o.long === `--no-${m[1].slice(2)}`)) out.push(`--no-${m[1].slice(2)}`);
+      continue;
+    }
+    out.push(a);
+    if (opt && opt.required && !m && !/^-[A-Za-z]./.test(a)) { i++; if (i < args.length) out.push(args[i]); }
+  }
+  return [...out, ...args.slice(i)];
+}
