@@ -60,6 +60,8 @@ if (require.main === module) void runAsProcess();
 
 /** Runs `main` for this process and exits once stdout has drained. */
 export async function runAsProcess(): Promise<void> {
+  // A closed pipe on stdout (`berth logs x | head`) ends the CLI quietly, as SIGPIPE does a Go program.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); throw err; });
   const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, process.env);
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

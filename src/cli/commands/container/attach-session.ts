@@ -2,6 +2,7 @@
  * A hijacked attach wired to the terminal: stdin in (half-closing on EOF), output demuxed
  * (raw with a TTY), raw mode and resizes for a TTY, signal proxying, detach keys.
  */
+import { spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { EngineClient } from '../../../client';
 import { copyStream } from '../../../client';
@@ -44,6 +45,9 @@ export async function openAttachSession(client: EngineClient, io: CliStreams, o:
   const rawMode = o.tty && o.stdin && io.stdin.isTTY && io.stdin.setRawMode;
   if (rawMode) {
     io.stdin.setRawMode!(true);
+    // libuv's raw mode keeps output post-processing (\n -> \r\n); the container's TTY already
+    // did that, so turn it off as docker's raw mode does. setRawMode(false) restores it.
+    if (io.stdin === process.stdin) spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
     cleanups.push(() => io.stdin.setRawMode!(false));
   }
   if (o.stdin) pipeStdin(io, socket, o.tty ? parseDetachKeys(o.detachKeys ?? 'ctrl-p,ctrl-q') : undefined, () => { detached = true; socket.destroy(); }, cleanups);

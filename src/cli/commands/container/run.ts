@@ -1,7 +1,7 @@
 /** `berth run`: create, attach, wait, start, stream, exit with the container's status. */
 import type { Command } from 'commander';
 import { isNotModified } from '../../../errdefs';
-import { UsageError, checkArgs, newCommand } from '../../command-kit';
+import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus, describeError } from '../../errors';
 import { openAttachSession } from './attach-session';
@@ -41,7 +41,7 @@ export async function run(ctx: CliContext, flags: RunFlags, args: string[]): Pro
   const [image, ...cmdArgs] = args;
   const req = buildCreateRequest(flags, image, cmdArgs, { env: ctx.env, entrypointGiven: flags.entrypoint !== undefined, detach: flags.detach });
   const cfg = req.body;
-  if (!flags.detach && cfg.AttachStdin && cfg.Tty && !ctx.io.stdin.isTTY) throw new UsageError('the input device is not a TTY');
+  if (!flags.detach && cfg.AttachStdin && cfg.Tty && !ctx.io.stdin.isTTY) throw new ExitStatus(1, 'the input device is not a TTY');
 
   let id: string;
   try { id = (await createContainer(ctx, req)).Id; } catch (err) { throw runError(err); }

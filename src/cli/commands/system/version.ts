@@ -4,7 +4,6 @@ import { API_VERSION } from '../../../engine-api';
 import type { VersionInfo } from '../../../client';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { describeError } from '../../errors';
 import { clientVersion } from '../../build-info';
 import { renderTemplate } from '../../formatters/go-template';
 import { tabwrite } from '../../formatters/tabwriter';
@@ -53,6 +52,9 @@ export function versionCommand(ctx: CliContext): Command {
     let serverErr: unknown;
     try { server = await ctx.client.system.version(); } catch (err) { serverErr = err; }
     const apiVersion = server ? await ctx.client.transport.apiVersion() : API_VERSION;
+    if (server?.Components) {
+      for (const c of server.Components) if (c.Details?.BuildTime) c.Details.BuildTime = ansiTime(c.Details.BuildTime);
+    }
     const data = {
       Client: { Platform: { Name: '' }, ...clientVersion(), APIVersion: apiVersion, DefaultAPIVersion: API_VERSION },
       Server: server ? { Platform: { Name: '' }, Components: [], ...server } : null,
@@ -61,6 +63,15 @@ export function versionCommand(ctx: CliContext): Command {
     const text = f.format ? renderTemplate(unescapeFormat(f.format), data) + '\n' : tabwrite(renderTemplate(VERSION_TEMPLATE, data), { minWidth: 20, padding: 1 });
     ctx.out(text);
     if (serverErr) throw serverErr;
-    void describeError;
   });
+}
+
+/** Go's time.ANSIC ("Thu May  7 21:09:36 2026") for an RFC 3339 time, as docker prints Built. */
+export function ansiTime(rfc3339: string): string {
+  const t = new Date(rfc3339);
+  if (Number.isNaN(t.getTime())) return rfc3339;
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[t.getUTCDay()]} ${months[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())} ${t.getUTCFullYear()}`;
 }
