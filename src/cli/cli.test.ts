@@ -173,3 +173,39 @@ test('--flag=false is rewritten only before the image', () => {
     ['run', '--no-sig-proxy', '--rm', '--name', 'x', 'busybox', '--rm=false']);
   void sendJson;
 });
+
+test('run pulls a missing image, then creates again', async () => {
+  fake.requests.length = 0;
+  let creates = 0;
+  fake.on('POST /containers/create', (_r, res) => {
+    creates++;
+    if (creates === 1) sendJson(res, 404, { message: 'No such image: alpine:latest' });
+    else sendJson(res, 201, { Id: ID, Warnings: null });
+  });
+  fake.on('POST /images/create', (_r, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"status":"Pulling from library/alpine","id":"latest"}\n{"status":"Downloading","progressDetail":{"current":1}}\n{"status":"Status: Downloaded newer image for alpine:latest"}\n');
+  });
+  fake.on(`POST /containers/${ID}/start`, (_r, res) => { res.writeHead(204); res.end(); });
+  const r = await berth(['create', 'alpine']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, "Unable to find image 'alpine:latest' locally\nlatest: Pulling from library/alpine\nStatus: Downloaded newer image for alpine:latest\n");
+  const pull = fake.calls().find((c) => c.path === '/images/create')!;
+  assert.equal(pull.query.get('fromImage'), 'alpine');
+  assert.equal(pull.query.get('tag'), 'latest');
+});
+
+test('logs converts relative --since and demuxes by the container TTY setting', async () => {
+  fake.json('GET /containers/l/json', 200, { Id: 'lid', Config: { Tty: false }, State: { Running: false } });
+  fake.on('GET /containers/lid/logs', (_r, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
+    res.end(Buffer.concat([encodeFrame(1, 'o\n'), encodeFrame(2, 'e\n')]));
+  });
+  const before = Date.now() / 1000;
+  const r = await berth(['logs', '--since', '10m', '-n', '5', 'l']);
+  assert.equal(r.out, 'o\n');
+  assert.equal(r.err, 'e\n');
+  const q = fake.requests.at(-1)!.query;
+  assert.equal(q.get('tail'), '5');
+  assert.ok(Math.abs(Number(q.get('since')) - (before - 600)) < 5);
+});

@@ -29,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption('--help', 'Print usage')
     .option('-H, --host <string>', 'Daemon socket to connect to')
     .option('-D, --debug', 'Enable debug mode')
-    .version(`berth version ${berthVersion()}`, '-v, --version', 'Print version information and quit')
+    .version(`berth version ${berthVersion()}, build unknown`, '-v, --version', 'Print version information and quit')
     .enablePositionalOptions();
 
   const containerVerbs = (): Command[] => [

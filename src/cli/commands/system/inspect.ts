@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgument, NotFound, isNotFound } from '../../../errdefs';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { ExitStatus } from '../../errors';
+import { ExitStatus, describeError } from '../../errors';
+import { isDaemonError } from '../../../client';
 import { GoTemplate } from '../../formatters/go-template';
 import { unescapeFormat } from '../../formatters/format';
 
@@ -16,16 +17,12 @@ export function indentJson(v: unknown): string {
 
 async function lookup(ctx: CliContext, name: string, kind: Kind, size: boolean): Promise<unknown> {
   if (kind === 'container' || kind === '') {
-    try { return await ctx.client.containers.inspect(name, { size }); } catch (err) { if (!isNotFound(err) || kind) throw typed(err, 'container', name); }
+    try { return await ctx.client.containers.inspect(name, { size }); } catch (err) { if (!isNotFound(err) || kind) throw err; }
   }
   try { return await ctx.client.images.inspect(name); } catch (err) {
-    if (!isNotFound(err)) throw err;
-    throw kind ? typed(err, 'image', name) : new NotFound(`No such object: ${name}`);
+    if (!isNotFound(err) || kind) throw err;
+    throw new NotFound(`No such object: ${name}`);
   }
-}
-
-function typed(err: unknown, kind: string, name: string): unknown {
-  return isNotFound(err) ? new NotFound(`No such ${kind}: ${name}`) : err;
 }
 
 export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'inspect'): Command {
@@ -45,7 +42,8 @@ export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'in
     for (const n of args) {
       try { found.push(await lookup(ctx, n, kind, !!f.size)); } catch (err) {
         if (!isNotFound(err)) throw err;
-        errors.push((err as Error).message);
+        // A typed lookup reports the daemon's answer; an untyped one docker's "No such object".
+        errors.push(isDaemonError(err) ? describeError(err) : `Error: ${(err as Error).message}`);
       }
     }
     if (tpl) {
@@ -57,6 +55,6 @@ export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'in
     } else {
       ctx.out(`${indentJson(found)}\n`);
     }
-    if (errors.length) throw new ExitStatus(1, errors.map((e) => `Error: ${e}`).join('\n'));
+    if (errors.length) throw new ExitStatus(1, errors.join('\n'));
   });
 }
