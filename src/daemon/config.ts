@@ -43,11 +43,12 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .option('-l, --log-level <level>', 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")')
     .option('--default-runtime <name>', 'Default OCI runtime for containers (runc or crun) (default "runc")')
     .option('--bip <cidr>', 'Specify network bridge IP')
+    .option('-b, --bridge <name>', 'Attach containers to a network bridge (default "berth0")')
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string }>();
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
   let file: DaemonJson = {};
   try {
@@ -67,7 +68,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     logLevel,
     defaultRuntime: o.defaultRuntime ?? file['default-runtime'] ?? DEFAULTS.defaultRuntime,
     bip: o.bip ?? file.bip,
-    bridge: DEFAULTS.bridge,
+    bridge: o.bridge ?? DEFAULTS.bridge,
     liveRestore: file['live-restore'] ?? DEFAULTS.liveRestore,
   };
 }

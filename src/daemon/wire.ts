@@ -50,7 +50,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, new CliOciRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
   const network = new BridgeAttacher({
     execRoot: cfg.execRoot, netns: new IpNetns(), bridgeName: cfg.bridge, subnet: cfg.bip,
-    hostResolvConf: '/etc/resolv.conf', nftTable: 'berth',
+    hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
   const containers = new ContainerService({
     store, network, runtimes, defaultRuntime: cfg.defaultRuntime,

@@ -123,14 +123,21 @@ export class ContainerService {
 
   async start(ref: string): Promise<void> {
     const id = this.store.get(ref).id;
-    await this.lock.run(id, async () => {
-      const rec = this.store.get(id);
-      const attaches = this.pendingAttach.get(id) ?? [];
-      this.pendingAttach.delete(id);
-      rec.manuallyStopped = false;
-      await startContainer(this.ctx, rec, attaches.filter((a) => !a.closed));
-      this.ctx.events('start', rec);
-    });
+    try {
+      await this.lock.run(id, async () => {
+        const rec = this.store.get(id);
+        const attaches = this.pendingAttach.get(id) ?? [];
+        this.pendingAttach.delete(id);
+        rec.manuallyStopped = false;
+        await startContainer(this.ctx, rec, attaches.filter((a) => !a.closed));
+        this.ctx.events('start', rec);
+      });
+    } catch (e) {
+      // As Docker: an auto-remove container that fails to start is removed at once.
+      const rec = this.store.find(id);
+      if (rec?.hostConfig.AutoRemove && rec.state.status !== 'running') await this.remove(id, { force: true }).catch(() => {});
+      throw e;
+    }
     // An exit that raced the start is picked up now that the record says running.
     this.onExitFile(id);
   }
