@@ -1,13 +1,13 @@
 /** The flags `run` and `create` share, and their mapping to the create body (docker's opts.go). */
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ContainerCreateBody, PortBinding } from '../../../client';
 import { UsageError, collect, intArg } from '../../command-kit';
 
 export interface CreateFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
-  hostname?: string; network?: string; label?: string[]; restart?: string;
+  hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
   stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[];
   privileged?: boolean; capAdd?: string[]; capDrop?: string[]; init?: boolean; readOnly?: boolean;
   runtime?: string; platform?: string; expose?: string[];
@@ -25,7 +25,8 @@ export function addCreateFlags(cmd: Command): Command {
     .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
     .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
     .option('-h, --hostname <string>', 'Container host name')
-    .option('--network, --net <network>', 'Connect a container to a network')
+    .option('--network <network>', 'Connect a container to a network')
+    .addOption(new Option('--net <network>').hideHelp())
     .option('-l, --label <list>', 'Set meta data on a container', collect)
     .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
     .option('--stop-signal <string>', 'Signal to stop the container')
@@ -145,7 +146,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
   for (const v of f.volume ?? []) {
     if (v.split(':').length > 1) binds.push(v); else volumes[v] = {};
   }
-  const network = f.network ?? 'default';
+  const network = f.network ?? f.net ?? 'default';
 
   const body: ContainerCreateBody = {
     Hostname: f.hostname ?? '', Domainname: '', User: f.user ?? '',

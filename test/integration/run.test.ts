@@ -1,0 +1,69 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestDaemon } from '../harness';
+
+const d = new TestDaemon('run');
+before(() => d.start());
+after(() => d.stop());
+
+test('run --rm prints the output and leaves nothing behind', async () => {
+  const r = await d.cli(['run', '--rm', 'busybox', 'echo', 'hello from berth']);
+  assert.equal(r.stdout, 'hello from berth\n', r.stderr);
+  assert.equal(r.code, 0);
+  const ps = await d.cli(['ps', '-a', '-q']);
+  assert.equal(ps.stdout, '');
+});
+
+test('the exit code of the container is the exit code of run', async () => {
+  const r = await d.cli(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(r.code, 3);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(r.stderr, 'err\n');
+});
+
+test('stdin is piped with -i and closed at its end', async () => {
+  const r = await d.cli(['run', '--rm', '-i', 'busybox', 'cat'], { input: 'hi\nthere\n' });
+  assert.equal(r.stdout, 'hi\nthere\n');
+  assert.equal(r.code, 0);
+});
+
+test('-e, -w, -u, -h and --entrypoint shape the process', async () => {
+  const r = await d.cli(['run', '--rm', '-e', 'FOO=bar', '-w', '/tmp', '-u', 'nobody', '-h', 'myhost', 'busybox',
+    'sh', '-c', 'echo $FOO $(pwd) $(id -u) $(hostname) $(cat /etc/hostname)']);
+  assert.equal(r.stdout, 'bar /tmp 65534 myhost myhost\n', r.stderr);
+  const e = await d.cli(['run', '--rm', '--entrypoint', 'echo', 'busybox', 'via', 'entrypoint']);
+  assert.equal(e.stdout, 'via entrypoint\n');
+});
+
+test('a command missing from the image exits 127 with the runtime message', async () => {
+  const r = await d.cli(['run', '--rm', 'busybox', 'nosuchcmd']);
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, /executable file not found in \$PATH/);
+  assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
+});
+
+test('an unknown image is a 404 in Docker words', async () => {
+  const r = await d.api('POST', '/containers/create', { Image: 'nosuchimage:1' });
+  assert.equal(r.status, 404);
+  assert.equal(r.json.message, 'No such image: nosuchimage:1');
+  assert.equal(r.headers['content-type'], 'application/json');
+});
+
+test('network modes: none has only lo, bridge has eth0 with an address, host shares the host', async () => {
+  const none = await d.cli(['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
+  assert.deepEqual(none.stdout.trim().split('\n').map((l) => l.split(':')[1].trim()), ['lo']);
+  const br = await d.cli(['run', '--rm', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
+  assert.match(br.stdout, /inet \d+\.\d+\.\d+\.\d+\/\d+/, br.stderr);
+  const host = await d.cli(['run', '--rm', '--network', 'host', 'busybox', 'hostname']);
+  assert.equal(host.stdout.trim(), (await import('node:os')).hostname());
+  const r = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { NetworkMode: 'nosuchnet' } });
+  assert.equal(r.status, 404);
+  assert.equal(r.json.message, 'network nosuchnet not found');
+});
+
+test('/etc/hosts and resolv.conf are the container\'s own', async () => {
+  const r = await d.cli(['run', '--rm', '-h', 'box1', 'busybox', 'cat', '/etc/hosts', '/etc/resolv.conf']);
+  assert.match(r.stdout, /127\.0\.0\.1\tlocalhost/);
+  assert.match(r.stdout, /\tbox1\n/);
+  assert.match(r.stdout, /nameserver /);
+});
