@@ -12,6 +12,7 @@ import { runCommand } from './commands/container/run';
 import { startCommand } from './commands/container/start';
 import { killCommand, restartCommand, stopCommand } from './commands/container/stop';
 import { waitCommand } from './commands/container/wait';
+import { historyCommand } from './commands/image/history';
 import { imagesCommand } from './commands/image/images';
 import { importCommand } from './commands/image/import';
 import { loadCommand } from './commands/image/load';
@@ -38,7 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
     runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
   ];
   const imageVerbs = (): Command[] => [
-    importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
+    historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
     rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx),
   ];
   const group = (name: string, description: string, verbs: Command[]) => {
@@ -50,7 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
   for (const c of [
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx),
-    imagesCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
+    imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),

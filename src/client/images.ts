@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { encodeFilters } from './containers';
 import type { Transport } from './transport';
-import type { ImageDeleteItem, ImageSummary, JsonMessage } from './types';
+import type { ImageDeleteItem, ImageHistoryItem, ImageSummary, JsonMessage } from './types';
 
 export class ImagesApi {
   constructor(private readonly t: Transport) {}
@@ -13,6 +13,9 @@ export class ImagesApi {
   }
   inspect(name: string): Promise<Record<string, unknown>> {
     return this.t.json('GET', `/images/${name}/json`);
+  }
+  history(name: string): Promise<ImageHistoryItem[]> {
+    return this.t.json('GET', `/images/${name}/history`);
   }
   tag(source: string, o: { repo: string; tag?: string }): Promise<void> {
     return this.t.send('POST', `/images/${source}/tag`, { query: { repo: o.repo, tag: o.tag } });

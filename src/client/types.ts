@@ -50,6 +50,7 @@ export interface ImageSummary {
   Labels: Record<string, string> | null; Containers: number;
 }
 export interface ImageDeleteItem { Untagged?: string; Deleted?: string }
+export interface ImageHistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
 
 export interface VersionComponent { Name: string; Version: string; Details?: Record<string, string> }
 export interface VersionInfo {
