@@ -76,6 +76,7 @@ export class TestDaemon {
       for (const c of list?.json ?? []) await this.api('DELETE', `/containers/${c.Id}?force=1`).catch(() => {});
     }
     await this.kill('SIGTERM');
+    await writeFile(join(tmpdir(), `berth-test-${this.tag}-${process.pid}.log`), this.log).catch(() => {});
     await run('sh', ['-c', `for m in $(awk '{print $2}' /proc/mounts | grep -E '^(${this.dataRoot}|${this.execRoot})' | sort -r); do umount -l "$m"; done`]);
     await run('ip', ['link', 'del', this.bridge]);
     await run('nft', ['delete', 'table', 'ip', `berth-${this.bridge}`]);

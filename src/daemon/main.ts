@@ -61,6 +61,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+// A fault in one request must not take down the daemon and every client with it.
+process.on('uncaughtException', (e) => log.error('uncaught exception', { error: String(e.stack ?? e) }));
+process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: String((e as Error)?.stack ?? e) }));
+
 main().catch((e: Error) => {
   process.stderr.write(`berthd: ${e.message}\n`);
   process.exit(1);
