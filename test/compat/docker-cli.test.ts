@@ -143,6 +143,53 @@ for (const client of CLIENTS) {
       assert.equal(r.stderr, expected);
     });
 
+    test('start of a running container, restart, and rm of a running one', async () => {
+      const x = name('busy');
+      const r = await dk(['run', '-d', '--name', x, 'busybox', 'sleep', '100']);
+      assert.equal(r.code, 0, r.stderr);
+      const id = r.stdout.trim();
+      const start = await dk(['start', x]);
+      assert.equal(start.code, 0, start.stderr);
+      assert.equal(start.stdout, `${x}\n`);
+      const rs = await dk(['restart', '-t', '1', x]);
+      assert.equal(rs.code, 0, rs.stderr);
+      assert.equal((await dk(['inspect', '-f', '{{.State.Running}}', x])).stdout, 'true\n');
+      const rm = await dk(['rm', x]);
+      assert.equal(rm.code, 1);
+      assert.match(rm.stderr, /^Error response from daemon: .*(container is running|cannot remove a running container)/i);
+      assert.equal((await dk(['stop', '-t', '1', x])).code, 0);
+      const again = await dk(['stop', x]);
+      assert.equal(again.code, 0, again.stderr);
+      const kill = await dk(['kill', x]);
+      assert.equal(kill.code, 1);
+      assert.equal(kill.stderr, `Error response from daemon: cannot kill container: ${x}: container ${id} is not running\n`);
+      assert.equal((await dk(['rm', x])).code, 0);
+    });
+
+    test('kill of an unknown container names the operation', { todo: 'berthd answers "No such container: nosuch"; moby wraps every kill error as "cannot kill container: nosuch: No such container: nosuch" (src/server/routes/containers.ts)' }, async () => {
+      const r = await dk(['kill', 'nosuch']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'Error response from daemon: cannot kill container: nosuch: No such container: nosuch\n');
+    });
+
+    test('run -t gives the container a terminal', async () => {
+      const r = await dk(['run', '--rm', '-t', 'busybox', 'sh', '-c', 'tty; echo $TERM']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '/dev/pts/0\r\nxterm\r\n');
+    });
+
+    test('exec runs a command in a running container', { todo: 'berthd has no exec routes yet: POST /containers/{id}/exec answers 404 "page not found"' }, async () => {
+      const x = name('exec');
+      assert.equal((await dk(['run', '-d', '--name', x, 'busybox', 'sleep', '100'])).code, 0);
+      try {
+        const r = await dk(['exec', x, 'echo', 'execd']);
+        assert.equal(r.stdout, 'execd\n', r.stderr);
+        assert.equal(r.code, 0);
+      } finally {
+        await dk(['rm', '-f', x]);
+      }
+    });
+
     test('a second run with the same name is a Conflict', async () => {
       const x = name('dup');
       const a = await dk(['run', '--name', x, 'busybox', 'true']);
