@@ -18,6 +18,8 @@ export interface OciRuntime {
   state(id: string): Promise<RuntimeState>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** IDs of every container the runtime holds state for. */
+  list(): Promise<string[]>;
 }
 
 export class CliOciRuntime implements OciRuntime {
@@ -40,6 +42,11 @@ export class CliOciRuntime implements OciRuntime {
     if (r.code !== 0 && !/does not exist|not found/i.test(r.stderr)) {
       throw new Error(`${this.name} delete ${id}: ${r.stderr.trim()}`);
     }
+  }
+
+  async list(): Promise<string[]> {
+    const r = await this.run(['list', '-q'], true);
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   }
 
   async state(id: string): Promise<RuntimeState> {

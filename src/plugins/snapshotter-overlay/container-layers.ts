@@ -16,6 +16,13 @@ export class OverlayContainerLayers {
 
   private dir(id: string): string { return join(this.layers.root, 'containers', id); }
 
+  async list(): Promise<string[]> {
+    try { return await readdir(join(this.layers.root, 'containers')); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
   async create(id: string, imageId: string, chainId: string | undefined): Promise<void> {
     const dir = this.dir(id);
     for (const d of ['diff', 'work', 'merged']) await mkdir(join(dir, d), { recursive: true });

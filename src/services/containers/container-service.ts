@@ -46,7 +46,8 @@ export class ContainerService {
     await mkdir(exitDir(this.ctx), { recursive: true });
     await mkdir(socketDir(this.ctx), { recursive: true });
     this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
-    this.ctx.network.restore(this.store.all().flatMap((r) => (r.endpoint ? [r.endpoint] : [])));
+    const live = this.store.all().filter((r) => r.state.status === 'running' || r.state.status === 'paused');
+    this.ctx.network.restore(live.flatMap((r) => (r.endpoint ? [r.endpoint] : [])));
     for (const rec of this.store.all()) {
       if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
       const runtime = this.ctx.runtimes.get(rec.runtime)!;
@@ -54,6 +55,7 @@ export class ContainerService {
       if (!alive) await this.lock.run(rec.id, () => this.handleExit(rec.id, true));
     }
     for (const f of await readdir(exitDir(this.ctx))) this.onExitFile(f);
+    await this.collectOrphans();
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy.Name;
       if (rec.state.status === 'exited' && (p === 'always' || (p === 'unless-stopped' && !rec.manuallyStopped))) {
@@ -63,6 +65,24 @@ export class ContainerService {
   }
 
   close(): void { this.watcher?.close(); }
+
+  /**
+   * Releases what a crash left without a record: runtime state, network namespaces and
+   * container layers of containers that are gone or no longer running.
+   */
+  private async collectOrphans(): Promise<void> {
+    const running = (id: string) => { const r = this.store.find(id); return !!r && (r.state.status === 'running' || r.state.status === 'paused'); };
+    for (const runtime of this.ctx.runtimes.values()) {
+      for (const id of await runtime.list()) if (!running(id)) await runtime.delete(id, true).catch(() => {});
+    }
+    const nsDir = join(this.ctx.paths.execRoot, 'netns');
+    const spaces = await readdir(nsDir).catch(() => [] as string[]);
+    for (const id of spaces) if (!running(id)) await this.ctx.network.detach(id).catch(() => {});
+    for (const id of await this.ctx.rootfs.list()) {
+      if (!this.store.find(id)) await this.ctx.rootfs.remove(id).catch((e) => log.warn('orphan layer removal failed', { id, error: String(e) }));
+      else if (!running(id)) await this.ctx.rootfs.unmount(id).catch(() => {});
+    }
+  }
 
   private onExitFile(id: string) {
     if (!/^[0-9a-f]{64}$/.test(id) || !this.store.find(id)) return;
@@ -82,31 +102,54 @@ export class ContainerService {
       if (!lost) return;
       code = 137;
     }
-    const runtime = this.ctx.runtimes.get(rec.runtime)!;
-    await runtime.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) }));
-    await this.ctx.network.detach(id, rec.endpoint).catch((e) => log.warn('network detach failed', { id, error: String(e) }));
-    await this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) }));
-    await rm(bundleDir(this.ctx, id), { recursive: true, force: true });
-    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: Number.isFinite(code) ? code : 255, finishedAt: new Date().toISOString() };
+    const exitCode = Number.isFinite(code) ? code : 255;
+    const endpoint = rec.endpoint;
+    const release = async () => {
+      // The process is gone: its runtime state, namespace and mount are released side by side.
+      await Promise.all([
+        this.ctx.runtimes.get(rec.runtime)!.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) })),
+        this.ctx.network.detach(id, endpoint).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
+        this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) })),
+        rm(bundleDir(this.ctx, id), { recursive: true, force: true }),
+      ]);
+      await rm(file, { force: true });
+    };
+    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString() };
     rec.endpoint = undefined;
-    await this.store.save(rec);
-    await rm(file, { force: true });
-    this.ctx.events('die', rec, { exitCode: String(rec.state.exitCode) });
-    this.notify(id, ['not-running', 'next-exit'], rec.state.exitCode);
-    this.afterExit(rec);
-  }
-
-  /** Restart policy or auto-remove, outside the container's lock. */
-  private afterExit(rec: ContainerRecord) {
-    const p = rec.hostConfig.RestartPolicy;
-    const restart = !rec.manuallyStopped && (p.Name === 'always' || p.Name === 'unless-stopped' ||
-      (p.Name === 'on-failure' && rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount)));
-    if (restart) {
+    this.ctx.events('die', rec, { exitCode: String(exitCode) });
+    if (this.restarts(rec)) {
+      await release();
+      await this.store.save(rec);
+      this.notify(id, ['not-running', 'next-exit'], exitCode);
       rec.restartCount++;
       setTimeout(() => this.start(rec.id).catch((e) => log.warn('restart failed', { id: rec.id, error: String(e) })), 100);
     } else if (rec.hostConfig.AutoRemove) {
-      setImmediate(() => this.remove(rec.id, { force: true, volumes: true }).catch((e) => log.warn('auto-remove failed', { id: rec.id, error: String(e) })));
+      // Nobody can reach the container again: forget it and answer the waiters first, then
+      // release what it held (init() collects what a crash in between leaves).
+      await this.removeLocked(rec);
+      await release();
+    } else {
+      await release();
+      await this.store.save(rec);
+      this.notify(id, ['not-running', 'next-exit'], exitCode);
     }
+  }
+
+  /** Whether the restart policy brings this just-exited container back. */
+  private restarts(rec: ContainerRecord): boolean {
+    const p = rec.hostConfig.RestartPolicy;
+    return !rec.manuallyStopped && (p.Name === 'always' || p.Name === 'unless-stopped' ||
+      (p.Name === 'on-failure' && rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount)));
+  }
+
+  /** Deletes a stopped container's record and layer; the caller holds its lock. */
+  private async removeLocked(rec: ContainerRecord): Promise<void> {
+    for (const a of this.pendingAttach.get(rec.id) ?? []) a.finish();
+    this.pendingAttach.delete(rec.id);
+    await this.store.delete(rec);
+    this.ctx.events('destroy', rec);
+    this.notify(rec.id, ['not-running', 'next-exit', 'removed'], rec.state.exitCode);
+    await this.ctx.rootfs.remove(rec.id);
   }
 
   private notify(id: string, conditions: WaitCondition[], code: number) {
@@ -189,13 +232,7 @@ export class ContainerService {
       await exited;
     }
     await this.lock.run(rec.id, async () => {
-      if (!this.store.find(rec.id)) return;
-      for (const a of this.pendingAttach.get(rec.id) ?? []) a.finish();
-      this.pendingAttach.delete(rec.id);
-      await this.ctx.rootfs.remove(rec.id);
-      await this.store.delete(rec);
-      this.ctx.events('destroy', rec);
-      this.notify(rec.id, ['not-running', 'next-exit', 'removed'], rec.state.exitCode);
+      if (this.store.find(rec.id)) await this.removeLocked(rec);
     });
   }
 

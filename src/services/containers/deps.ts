@@ -24,6 +24,8 @@ export interface ContainerRootfs {
   mount(containerId: string): Promise<string>;
   unmount(containerId: string): Promise<void>;
   remove(containerId: string): Promise<void>;
+  /** IDs of every container that has a layer. */
+  list(): Promise<string[]>;
 }
 
 export interface RuntimePaths {

@@ -8,6 +8,7 @@ import { hostsFile, resolvConfFile } from './etc-files';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord } from './types';
 import type { AttachSession } from './attach-session';
+import { log } from '../../lib/logger';
 
 export const bundleDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execRoot, 'containers', id);
 export const exitDir = (ctx: ContainerContext) => join(ctx.paths.execRoot, 'exits');
@@ -28,13 +29,23 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   const dir = ctx.store.dir(rec.id);
   let mounted = false;
   let attached = false;
+  const t0 = Date.now();
+  const marks: Record<string, number> = {};
+  const mark = (k: string) => { marks[k] = Date.now() - t0; };
   try {
     await mkdir(bundle, { recursive: true });
     await rm(join(exitDir(ctx), rec.id), { force: true });
-    const rootfs = await ctx.rootfs.mount(rec.id);
-    mounted = true;
-    const sandbox = await attachNetwork(ctx, rec);
-    attached = true;
+    // Mount and network are independent: set them up side by side, and undo whichever
+    // succeeded if the other failed.
+    const [m, n] = await Promise.allSettled([ctx.rootfs.mount(rec.id), attachNetwork(ctx, rec)]);
+    mounted = m.status === 'fulfilled';
+    attached = n.status === 'fulfilled';
+    if (n.status === 'fulfilled') rec.endpoint = n.value.endpoint;
+    if (m.status === 'rejected') throw m.reason;
+    if (n.status === 'rejected') throw n.reason;
+    const rootfs = m.value;
+    const sandbox = n.value;
+    mark('mount+network');
     rec.endpoint = sandbox.endpoint;
     await writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox));
     await writeFile(join(dir, 'resolv.conf'), await resolvConfFile(rec, sandbox));
@@ -62,18 +73,23 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       noNewPrivileges: false,
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+    mark('bundle');
     const pid = await conmonCreate({
       id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
       exitDir: exitDir(ctx), socketDir: socketDir(ctx),
       stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce, tty: c.Tty,
     });
+    mark('create');
     await Promise.all(attaches.map((a) => a.connect(attachSocket(ctx, rec.id)).catch(() => a.finish())));
     await runtime.start(rec.id);
+    mark('start');
+    log.debug('container started', { id: rec.id, ms: marks });
     rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: '0001-01-01T00:00:00Z' };
     await ctx.store.save(rec);
   } catch (e) {
     await runtime.delete(rec.id, true).catch(() => {});
     if (attached) await ctx.network.detach(rec.id, rec.endpoint).catch(() => {});
+    rec.endpoint = undefined;
     if (mounted) await ctx.rootfs.unmount(rec.id).catch(() => {});
     await rm(bundle, { recursive: true, force: true });
     const be = findBerthError(e);

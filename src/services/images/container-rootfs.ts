@@ -11,4 +11,6 @@ export interface ContainerRootfs {
   unmount(containerId: string): Promise<void>;
   /** Unmounts and deletes the dirs; idempotent. */
   remove(containerId: string): Promise<void>;
+  /** IDs of every container that has a layer. */
+  list(): Promise<string[]>;
 }

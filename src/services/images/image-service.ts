@@ -54,6 +54,7 @@ export class ImageService {
         // the image may have been force-removed while this container kept its layers
         if (imageId && !this.store.images.has(imageId as Digest)) await this.exclusive(() => this.store.collectGarbage());
       },
+      list: () => containers.list(),
     };
   }
 
