@@ -21,6 +21,7 @@ export function run(cmd: string, args: string[], opts: { input?: string; env?: N
     p.stderr.on('data', (b) => { stderr += b; });
     p.on('error', rej);
     p.on('close', (code) => { clearTimeout(timer); res({ code: code ?? -1, stdout, stderr }); });
+    p.stdin.on('error', () => {});
     p.stdin.end(opts.input ?? '');
   });
 }

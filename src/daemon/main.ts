@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   log.info('berthd is ready', { hosts: cfg.hosts, dataRoot: cfg.dataRoot });
   const shutdown = async (sig: string) => {
     log.info('shutting down; containers keep running', { signal: sig });
-    engine.close();
+    await engine.close();
     for (const s of servers) s.close();
     for (const s of sockets) await unlink(s).catch(() => {});
     await unlink(pidFile).catch(() => {});

@@ -24,7 +24,7 @@ export interface Engine {
   router: Router;
   containers: ContainerService;
   images: ImageService;
-  close(): void;
+  close(): Promise<void>;
 }
 
 async function daemonId(dataRoot: string): Promise<string> {
@@ -76,7 +76,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     runtimes: RUNTIME_PATHS, defaultRuntime: cfg.defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
     liveRestore: cfg.liveRestore,
   });
-  containerRoutes(router, containers, { sandboxKey: (id) => network.netnsPath(id) });
+  containerRoutes(router, containers);
   imageRoutes(router, images);
   return { router, containers, images, close: () => containers.close() };
 }

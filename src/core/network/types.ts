@@ -9,11 +9,17 @@ export interface Endpoint {
   macAddress: string;
 }
 
-/** Where a started container's network lives, and what its /etc files need from it. */
-export interface SandboxInfo {
+/** A started container's network namespace, as its record keeps it. */
+export interface SandboxRef {
   /** A network namespace path, or 'host'. */
   netns: string;
+  /** True when the namespace is the container's own, to release when it stops. */
+  owned: boolean;
   endpoint?: Endpoint;
+}
+
+/** Where a started container's network lives, and what its /etc files need from it. */
+export interface SandboxInfo extends SandboxRef {
   /** The resolv.conf to derive the container's from. */
   resolvConf: string;
   /** `name:ip` entries for /etc/hosts beyond the defaults. */
@@ -33,10 +39,13 @@ export interface NetworkAttacher {
   /** Checks a mode at create time. */
   validate(mode: string): void;
   attach(req: AttachRequest): Promise<SandboxInfo>;
-  /** Releases namespace and address; idempotent. */
-  detach(containerId: string, endpoint?: Endpoint): Promise<void>;
-  /** The namespace path a running container with this ID has. */
-  netnsPath(containerId: string): string;
-  /** Marks addresses in use by containers that kept running across a daemon restart. */
-  restore(endpoints: Endpoint[]): void;
+  /** Releases an owned namespace and the endpoint's address; idempotent. */
+  detach(sandbox: SandboxRef): Promise<void>;
+  /**
+   * At daemon start: keeps the sandboxes of containers that kept running and releases every
+   * other namespace a previous run left behind.
+   */
+  restore(live: SandboxRef[]): Promise<void>;
+  /** Releases what the attacher holds for later use (prepared namespaces). */
+  close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
-import { AddressPool, parseCidr, formatCidr, overlaps, ipToInt, intToIp, macForIp, type Subnet } from '../../core/network/ipam';
-import type { AttachRequest, Endpoint, NetworkAttacher, SandboxInfo } from '../../core/network/types';
-import { NotFound, InvalidArgument, Unavailable } from '../../errdefs';
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { AddressPool, parseCidr, ipToInt, intToIp, macForIp, type Subnet } from '../../core/network/ipam';
+import type { AttachRequest, NetworkAttacher, SandboxInfo, SandboxRef } from '../../core/network/types';
+import { NotFound, Unavailable } from '../../errdefs';
 import type { NetnsManager } from '../../sys/netns';
 import { runCommand } from '../../sys/run-command';
 import { log } from '../../lib/logger';
+import { setupBridge } from './bridge-setup';
 
 export interface BridgeOptions {
   execRoot: string;
@@ -19,122 +21,112 @@ export interface BridgeOptions {
   nftTable: string;
 }
 
-const CANDIDATES = [...Array.from({ length: 14 }, (_, i) => `172.${18 + i}.0.0/16`), ...Array.from({ length: 20 }, (_, i) => `192.168.${200 + i}.0/24`)];
+/** A namespace wired to the bridge, with its address, ready for the next container. */
+interface Prepared { netns: string; ip: string; mac: string }
 
 /**
  * The network modes of this issue: none (only lo), host, container:<id>, and the default
  * bridge (`berth0`, one veth per container, outbound masquerade in berth's own nft table).
+ * One bridge namespace is kept prepared ahead, so a container start does not wait for it.
  */
 export class BridgeAttacher implements NetworkAttacher {
   private pool?: AddressPool;
   private subnet?: Subnet;
   private ready?: Promise<void>;
+  private spare?: Promise<Prepared | undefined>;
+  private kept: string[] = [];
   readonly networkId: string;
 
   constructor(private readonly o: BridgeOptions) {
     this.networkId = Buffer.from(`berth-bridge-${o.bridgeName}`).toString('hex').padEnd(64, '0').slice(0, 64);
   }
 
+  private get nsDir() { return join(this.o.execRoot, 'netns'); }
+
   validate(mode: string): void {
     if (['bridge', 'host', 'none'].includes(mode) || /^container:.+/.test(mode)) return;
     throw new NotFound(`network ${mode} not found`);
   }
 
-  netnsPath(containerId: string): string { return join(this.o.execRoot, 'netns', containerId); }
-
-  restore(endpoints: Endpoint[]): void {
-    this.pendingRestore.push(...endpoints.filter((e) => e.networkName === 'bridge').map((e) => e.ipAddress));
+  async restore(live: SandboxRef[]): Promise<void> {
+    const keep = new Set(live.filter((s) => s.owned).map((s) => s.netns));
+    this.kept = live.flatMap((s) => (s.endpoint?.networkName === 'bridge' ? [s.endpoint.ipAddress] : []));
+    for (const f of await readdir(this.nsDir).catch(() => [] as string[])) {
+      const path = join(this.nsDir, f);
+      if (!keep.has(path)) await this.o.netns.remove(path).catch((e) => log.warn('stale namespace removal failed', { path, error: String(e) }));
+    }
   }
-  private pendingRestore: string[] = [];
 
-  /** The default bridge's subnet and gateway, creating the bridge on first use. */
-  async info(): Promise<{ subnet: string; gateway: string }> {
-    await this.ensureBridge();
-    return { subnet: formatCidr(this.subnet!), gateway: intToIp(this.pool!.gateway) };
+  async close(): Promise<void> {
+    const spare = await this.spare?.catch(() => undefined);
+    this.spare = undefined;
+    if (spare) await this.o.netns.remove(spare.netns).catch(() => {});
   }
 
   async attach(req: AttachRequest): Promise<SandboxInfo> {
     const base = { resolvConf: this.o.hostResolvConf, extraHosts: [] as string[] };
-    if (req.mode === 'host') return { ...base, netns: 'host' };
-    if (req.mode.startsWith('container:')) return { ...base, netns: req.peerNetns! };
-    const path = this.netnsPath(req.containerId);
+    if (req.mode === 'host') return { ...base, netns: 'host', owned: false };
+    if (req.mode.startsWith('container:')) return { ...base, netns: req.peerNetns!, owned: false };
     if (req.mode === 'none') {
+      const path = join(this.nsDir, `none-${req.containerId.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
       await this.o.netns.create(path);
-      return { ...base, netns: path };
+      return { ...base, netns: path, owned: true };
     }
     if (req.mode !== 'bridge') throw new NotFound(`network ${req.mode} not found`);
+    const p = (await this.takeSpare()) ?? await this.prepare();
+    return {
+      ...base, netns: p.netns, owned: true,
+      endpoint: {
+        networkName: 'bridge', networkId: this.networkId, endpointId: req.containerId, ipAddress: p.ip,
+        prefixLen: this.subnet!.prefix, gateway: intToIp(this.pool!.gateway), macAddress: p.mac,
+      },
+    };
+  }
+
+  async detach(sandbox: SandboxRef): Promise<void> {
+    if (sandbox.owned) await this.o.netns.remove(sandbox.netns);
+    const e = sandbox.endpoint;
+    if (e && this.pool && e.networkName === 'bridge') this.pool.release(e.ipAddress);
+  }
+
+  /** The prepared namespace, if one is ready, and starts preparing the next. */
+  private async takeSpare(): Promise<Prepared | undefined> {
+    const spare = this.spare;
+    this.spare = this.prepare().catch((e) => { log.warn('preparing a bridge namespace failed', { error: String(e) }); return undefined; });
+    return spare;
+  }
+
+  /** A new namespace with a veth on the bridge, an address and a default route. */
+  private async prepare(): Promise<Prepared> {
     await this.ensureBridge();
+    const token = randomBytes(4).toString('hex');
+    const netns = join(this.nsDir, `br-${token}`);
     const ip = this.pool!.allocate();
-    const gateway = intToIp(this.pool!.gateway);
-    const veth = `veth${req.containerId.slice(0, 7)}`;
     const mac = macForIp(ip);
+    const veth = `veth${token.slice(0, 7)}`;
     try {
-      await this.o.netns.create(path, [
+      await this.o.netns.create(netns, [
         `link add eth0 address ${mac} type veth peer name ${veth} netns ${process.pid}`,
         `addr add ${ip}/${this.subnet!.prefix} dev eth0`,
         'link set eth0 up',
-        `route add default via ${gateway}`,
+        `route add default via ${intToIp(this.pool!.gateway)}`,
       ]);
       await runCommand('ip', ['link', 'set', veth, 'master', this.o.bridgeName, 'up']);
     } catch (e) {
       this.pool!.release(ip);
-      await this.o.netns.remove(path).catch(() => {});
-      throw new Unavailable(`failed to set up the bridge endpoint for ${req.containerId}: ${(e as Error).message}`, { cause: e });
+      await this.o.netns.remove(netns).catch(() => {});
+      throw new Unavailable(`failed to set up a bridge endpoint on ${this.o.bridgeName}: ${(e as Error).message}`, { cause: e });
     }
-    return {
-      ...base, netns: path,
-      endpoint: { networkName: 'bridge', networkId: this.networkId, endpointId: req.containerId, ipAddress: ip, prefixLen: this.subnet!.prefix, gateway, macAddress: mac },
-    };
-  }
-
-  async detach(containerId: string, endpoint?: Endpoint): Promise<void> {
-    await this.o.netns.remove(this.netnsPath(containerId));
-    if (endpoint && this.pool && endpoint.networkName === 'bridge') this.pool.release(endpoint.ipAddress);
+    return { netns, ip, mac };
   }
 
   private ensureBridge(): Promise<void> {
-    this.ready ??= this.setupBridge().catch((e) => { this.ready = undefined; throw e; });
+    this.ready ??= (async () => {
+      const { cidr, gateway } = await setupBridge(this.o);
+      this.subnet = parseCidr(cidr);
+      this.pool = new AddressPool(this.subnet, ipToInt(gateway));
+      for (const ip of this.kept) this.pool.reserve(ip);
+    })().catch((e) => { this.ready = undefined; throw e; });
     return this.ready;
-  }
-
-  private async setupBridge(): Promise<void> {
-    const name = this.o.bridgeName;
-    const existing = await runCommand('ip', ['-j', 'addr', 'show', 'dev', name], { allowFail: true });
-    let cidr: string | undefined;
-    let gw: string | undefined;
-    if (existing.code === 0) {
-      const a = (JSON.parse(existing.stdout)[0]?.addr_info ?? []).find((x: { family: string }) => x.family === 'inet');
-      if (a) { gw = a.local; cidr = formatCidr(parseCidr(`${a.local}/${a.prefixlen}`)); }
-    }
-    if (!cidr) {
-      cidr = this.o.subnet ?? await this.freeSubnet();
-      const s = parseCidr(cidr);
-      gw = intToIp(s.base + 1);
-      if (existing.code !== 0) await runCommand('ip', ['link', 'add', name, 'type', 'bridge']);
-      await runCommand('ip', ['addr', 'add', `${gw}/${s.prefix}`, 'dev', name]);
-    }
-    await runCommand('ip', ['link', 'set', name, 'up']);
-    this.subnet = parseCidr(cidr);
-    this.pool = new AddressPool(this.subnet, ipToInt(gw!));
-    for (const ip of this.pendingRestore) this.pool.reserve(ip);
-    await writeFile('/proc/sys/net/ipv4/ip_forward', '1').catch((e) => log.warn('cannot enable ip_forward', { error: String(e) }));
-    const t = this.o.nftTable;
-    await runCommand('nft', ['-f', '-'], { input: [
-      `table ip ${t}`, `delete table ip ${t}`, `table ip ${t} {`,
-      '  chain postrouting { type nat hook postrouting priority srcnat; policy accept;',
-      `    ip saddr ${cidr} oifname != "${name}" masquerade`, '  }',
-      '  chain forward { type filter hook forward priority filter; policy accept;',
-      `    iifname "${name}" accept`, `    oifname "${name}" ct state related,established accept`, '  }',
-      '}',
-    ].join('\n') + '\n' });
-  }
-
-  private async freeSubnet(): Promise<string> {
-    const routes = JSON.parse((await runCommand('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])).stdout) as { dst: string }[];
-    const used = routes.map((r) => r.dst).filter((d) => d && d !== 'default' && /^\d/.test(d))
-      .map((d) => parseCidr(d.includes('/') ? d : `${d}/32`));
-    const free = CANDIDATES.find((c) => !used.some((u) => overlaps(u, parseCidr(c))));
-    if (!free) throw new InvalidArgument('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
-    return free;
   }
 }

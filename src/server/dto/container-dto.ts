@@ -20,7 +20,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
 function networks(rec: ContainerRecord) {
   const mode = rec.hostConfig.NetworkMode;
   if (mode.startsWith('container:')) return {};
-  const e = rec.endpoint;
+  const e = rec.sandbox?.endpoint;
   return {
     [mode]: {
       IPAMConfig: null, Links: null, Aliases: null, MacAddress: e?.macAddress ?? '', DriverOpts: null,
@@ -55,9 +55,9 @@ export function containerSummary(rec: ContainerRecord) {
 }
 
 /** GET /containers/{id}/json, with the legacy top-level network fields old clients read. */
-export function containerInspect(rec: ContainerRecord, paths: { dir: string; logPath: string; sandboxKey: string }) {
+export function containerInspect(rec: ContainerRecord, paths: { dir: string; logPath: string }) {
   const s = rec.state;
-  const e = rec.endpoint;
+  const e = rec.sandbox?.endpoint;
   const hc = { ...rec.hostConfig };
   const out: Record<string, unknown> = {
     Id: rec.id,
@@ -87,7 +87,7 @@ export function containerInspect(rec: ContainerRecord, paths: { dir: string; log
     Mounts: [],
     Config: rec.config,
     NetworkSettings: {
-      Bridge: '', SandboxID: e ? rec.id : '', SandboxKey: e ? paths.sandboxKey : '',
+      Bridge: '', SandboxID: rec.sandbox?.owned ? rec.id : '', SandboxKey: rec.sandbox?.owned ? rec.sandbox.netns : '',
       HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
       Ports: ports(rec),
       SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: e?.endpointId ?? '',

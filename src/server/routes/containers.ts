@@ -47,7 +47,7 @@ function timeParam(v: string | null): number {
   return t;
 }
 
-export function containerRoutes(router: Router, svc: ContainerService, paths: { sandboxKey: (id: string) => string }): void {
+export function containerRoutes(router: Router, svc: ContainerService): void {
   router.add('POST', '/containers/create', async (ctx) => {
     const body = await readJsonBody<CreateRequest['body']>(ctx.req);
     const rec = await svc.create({ name: ctx.query.get('name') ?? undefined, body });
@@ -68,7 +68,7 @@ export function containerRoutes(router: Router, svc: ContainerService, paths: { 
 
   router.add('GET', '/containers/{id}/json', async (ctx) => {
     const rec = svc.inspect(ctx.params.id);
-    sendJson(res(ctx), 200, containerInspect(rec, { dir: svc.store.dir(rec.id), logPath: logPath(svc.ctx, rec.id), sandboxKey: paths.sandboxKey(rec.id) }));
+    sendJson(res(ctx), 200, containerInspect(rec, { dir: svc.store.dir(rec.id), logPath: logPath(svc.ctx, rec.id) }));
   });
 
   router.add('POST', '/containers/{id}/start', async (ctx) => {

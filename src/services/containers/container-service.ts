@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, rm, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Conflict, InvalidArgument, NotModified, isNotFound, hasErrno } from '../../errdefs';
+import { Conflict, InvalidArgument, NotFound, NotModified, isNotFound, hasErrno } from '../../errdefs';
 import { log } from '../../lib/logger';
 import { KeyedLock } from './container-lock';
 import { createContainer, type CreateRequest } from './create-container';
@@ -47,7 +47,7 @@ export class ContainerService {
     await mkdir(socketDir(this.ctx), { recursive: true });
     this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
     const live = this.store.all().filter((r) => r.state.status === 'running' || r.state.status === 'paused');
-    this.ctx.network.restore(live.flatMap((r) => (r.endpoint ? [r.endpoint] : [])));
+    await this.ctx.network.restore(live.flatMap((r) => (r.sandbox ? [r.sandbox] : [])));
     for (const rec of this.store.all()) {
       if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
       const runtime = this.ctx.runtimes.get(rec.runtime)!;
@@ -64,7 +64,10 @@ export class ContainerService {
     }
   }
 
-  close(): void { this.watcher?.close(); }
+  async close(): Promise<void> {
+    this.watcher?.close();
+    await this.ctx.network.close();
+  }
 
   /**
    * Releases what a crash left without a record: runtime state, network namespaces and
@@ -75,9 +78,6 @@ export class ContainerService {
     for (const runtime of this.ctx.runtimes.values()) {
       for (const id of await runtime.list()) if (!running(id)) await runtime.delete(id, true).catch(() => {});
     }
-    const nsDir = join(this.ctx.paths.execRoot, 'netns');
-    const spaces = await readdir(nsDir).catch(() => [] as string[]);
-    for (const id of spaces) if (!running(id)) await this.ctx.network.detach(id).catch(() => {});
     for (const id of await this.ctx.rootfs.list()) {
       if (!this.store.find(id)) await this.ctx.rootfs.remove(id).catch((e) => log.warn('orphan layer removal failed', { id, error: String(e) }));
       else if (!running(id)) await this.ctx.rootfs.unmount(id).catch(() => {});
@@ -103,19 +103,19 @@ export class ContainerService {
       code = 137;
     }
     const exitCode = Number.isFinite(code) ? code : 255;
-    const endpoint = rec.endpoint;
+    const sandbox = rec.sandbox;
     const release = async () => {
       // The process is gone: its runtime state, namespace and mount are released side by side.
       await Promise.all([
         this.ctx.runtimes.get(rec.runtime)!.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) })),
-        this.ctx.network.detach(id, endpoint).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
+        (sandbox ? this.ctx.network.detach(sandbox) : Promise.resolve()).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
         this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) })),
         rm(bundleDir(this.ctx, id), { recursive: true, force: true }),
       ]);
       await rm(file, { force: true });
     };
     rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString() };
-    rec.endpoint = undefined;
+    rec.sandbox = undefined;
     this.ctx.events('die', rec, { exitCode: String(exitCode) });
     if (this.restarts(rec)) {
       await release();
@@ -205,7 +205,8 @@ export class ContainerService {
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
-    const rec = this.store.get(ref);
+    const rec = this.store.find(ref);
+    if (!rec) throw new NotFound(`cannot kill container: ${ref}: No such container: ${ref}`);
     const sig = parseSignal(signal);
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
       throw new Conflict(`cannot kill container: ${ref}: container ${rec.id} is not running`);

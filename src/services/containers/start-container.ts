@@ -40,13 +40,12 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const [m, n] = await Promise.allSettled([ctx.rootfs.mount(rec.id), attachNetwork(ctx, rec)]);
     mounted = m.status === 'fulfilled';
     attached = n.status === 'fulfilled';
-    if (n.status === 'fulfilled') rec.endpoint = n.value.endpoint;
+    if (n.status === 'fulfilled') rec.sandbox = { netns: n.value.netns, owned: n.value.owned, endpoint: n.value.endpoint };
     if (m.status === 'rejected') throw m.reason;
     if (n.status === 'rejected') throw n.reason;
     const rootfs = m.value;
     const sandbox = n.value;
     mark('mount+network');
-    rec.endpoint = sandbox.endpoint;
     await writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox));
     await writeFile(join(dir, 'resolv.conf'), await resolvConfFile(rec, sandbox));
     const user = await resolveUser(rootfs, rec.config.User);
@@ -88,8 +87,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await ctx.store.save(rec);
   } catch (e) {
     await runtime.delete(rec.id, true).catch(() => {});
-    if (attached) await ctx.network.detach(rec.id, rec.endpoint).catch(() => {});
-    rec.endpoint = undefined;
+    if (attached && rec.sandbox) await ctx.network.detach(rec.sandbox).catch(() => {});
+    rec.sandbox = undefined;
     if (mounted) await ctx.rootfs.unmount(rec.id).catch(() => {});
     await rm(bundle, { recursive: true, force: true });
     const be = findBerthError(e);
@@ -105,7 +104,7 @@ async function attachNetwork(ctx: ContainerContext, rec: ContainerRecord) {
   if (!mode.startsWith('container:')) return ctx.network.attach({ containerId: rec.id, mode });
   const peer = ctx.store.get(mode.slice('container:'.length));
   if (peer.state.status !== 'running') throw new Conflict(`cannot join network of a non running container: ${peer.id}`);
-  const peerNetns = peer.hostConfig.NetworkMode === 'host' ? 'host' : ctx.network.netnsPath(peer.id);
+  const peerNetns = peer.sandbox?.netns ?? 'host';
   return ctx.network.attach({ containerId: rec.id, mode, peerNetns });
 }
 

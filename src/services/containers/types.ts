@@ -61,8 +61,8 @@ export interface HostConfig {
   [key: string]: unknown;
 }
 
-export type { Endpoint as NetworkEndpoint } from '../../core/network';
-import type { Endpoint as NetworkEndpoint } from '../../core/network';
+export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
+import type { SandboxRef } from '../../core/network';
 
 export interface ContainerRecord {
   id: string;
@@ -79,5 +79,6 @@ export interface ContainerRecord {
   /** Set by `berth stop`/`kill` so that restart policies (but `always`) leave it stopped. */
   manuallyStopped: boolean;
   runtime: string;
-  endpoint?: NetworkEndpoint;
+  /** Set while the container runs. */
+  sandbox?: SandboxRef;
 }
