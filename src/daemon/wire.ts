@@ -16,6 +16,7 @@ import { ContainerStore } from '../services/containers/container-store';
 import { InvalidArgument } from '../errdefs';
 import { log } from '../lib/logger';
 import { daemonRlimits } from './rlimits';
+import { crunRefusal } from './runtime-check';
 import type { DaemonConfig } from './config';
 
 const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
@@ -41,6 +42,14 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   await mkdir(cfg.dataRoot, { recursive: true, mode: 0o711 });
   await mkdir(cfg.execRoot, { recursive: true, mode: 0o711 });
   if (!RUNTIME_PATHS[cfg.defaultRuntime]) throw new InvalidArgument(`default runtime ${cfg.defaultRuntime} is not one of ${Object.keys(RUNTIME_PATHS).join(', ')}`);
+  const refusals = new Map<string, string>();
+  const crun = await crunRefusal();
+  if (crun) refusals.set('crun', crun);
+  let defaultRuntime = cfg.defaultRuntime;
+  if (refusals.has(defaultRuntime)) {
+    log.warn(`default runtime ${defaultRuntime} cannot run containers here; falling back to runc`, { reason: refusals.get(defaultRuntime) });
+    defaultRuntime = 'runc';
+  }
   const events = new EventBus();
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
   const images = new ImageService({
@@ -53,7 +62,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
   const containers = new ContainerService({
-    store, network, runtimes, defaultRuntime: cfg.defaultRuntime,
+    store, network, runtimes, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
         const img = images.resolve(ref);
@@ -73,7 +82,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   const router = new Router();
   systemRoutes(router, {
     facts: await readHostFacts(), containers, imageCount: () => images.list({}).length, dataRoot: cfg.dataRoot,
-    runtimes: RUNTIME_PATHS, defaultRuntime: cfg.defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
+    runtimes: RUNTIME_PATHS, defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
     liveRestore: cfg.liveRestore,
   });
   containerRoutes(router, containers);

@@ -67,3 +67,20 @@ test('/etc/hosts and resolv.conf are the container\'s own', async () => {
   assert.match(r.stdout, /\tbox1\n/);
   assert.match(r.stdout, /nameserver /);
 });
+
+test('runtimes: crun is refused with a clear reason on a hybrid-cgroup host, runs elsewhere; unknown ones are 400', async () => {
+  const { readFileSync } = await import('node:fs');
+  let hybrid = false;
+  try { hybrid = readFileSync('/sys/fs/cgroup/unified/cgroup.controllers', 'utf8').trim() !== ''; } catch { hybrid = false; }
+  const r = await d.cli(['run', '--rm', '--runtime', 'crun', 'busybox', 'echo', 'crun ok']);
+  if (hybrid) {
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /runtime crun cannot run containers on this host: it refuses cgroups in hybrid mode/);
+  } else {
+    assert.equal(r.stdout, 'crun ok\n', r.stderr);
+  }
+  const bad = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { Runtime: 'nosuch' } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.message, 'unknown or invalid runtime name: nosuch');
+  assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
+});

@@ -55,6 +55,8 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   ctx.network.validate(networkMode);
   const runtime = hc.Runtime || ctx.defaultRuntime;
   if (!ctx.runtimes.has(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
+  const refusal = ctx.runtimeRefusals.get(runtime);
+  if (refusal) throw new InvalidArgument(refusal);
 
   const image = await ctx.images.resolveForContainer(b.Image);
   const ic = image.config;

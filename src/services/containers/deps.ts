@@ -41,6 +41,8 @@ export interface ContainerContext {
   network: NetworkAttacher;
   runtimes: Map<string, OciRuntime>;
   defaultRuntime: string;
+  /** Runtimes installed but unable to run containers on this host, with the reason. */
+  runtimeRefusals: Map<string, string>;
   paths: RuntimePaths;
   /** Rlimits no higher than the daemon's own hard limits. */
   rlimits: { type: string; hard: number; soft: number }[];
