@@ -9,7 +9,8 @@ import { ContainerService } from '../services/containers';
 import { ImageService } from '../services/images';
 import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
-import { CliOciRuntime, type OciRuntime } from '../sys/oci-runtime';
+import { cliRuntime, conmonMonitor, conmonAttach } from '../plugins/runtime-oci';
+import type { OciRuntime } from '../core/runtime';
 import { IpNetns } from '../sys/netns';
 import { BridgeAttacher } from '../plugins/network-bridge';
 import { ContainerStore } from '../services/containers/container-store';
@@ -56,13 +57,13 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     dataRoot: cfg.dataRoot,
     imageUsers: (imageId) => store.all().filter((c) => c.imageId === imageId).map((c) => c.id),
   });
-  const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, new CliOciRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
+  const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, cliRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
   const network = new BridgeAttacher({
     execRoot: cfg.execRoot, netns: new IpNetns(), bridgeName: cfg.bridge, subnet: cfg.bip,
     hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
   const containers = new ContainerService({
-    store, network, runtimes, defaultRuntime, runtimeRefusals: refusals,
+    store, network, runtimes, monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
         const img = images.resolve(ref);

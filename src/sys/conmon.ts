@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { Internal, InvalidArgument } from '../errdefs';
-import type { OciRuntime } from './oci-runtime';
 
 export interface ConmonCreateOptions {
   id: string;
   name: string;
   bundle: string;
-  runtime: OciRuntime;
+  runtime: { name: string; path: string; globalArgs: string[] };
   /** k8s-file log the container's output is written to. */
   logPath: string;
   /** conmon writes `<exitDir>/<id>` holding the exit code when the container ends. */

@@ -1,28 +1,11 @@
 import { runCommand } from './run-command';
 import { NotFound } from '../errdefs';
 
-/** The runtime's view of one container, from `runc state`. */
-export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
+/** The runtime's view of one container, from `<runtime> state`. */
+export interface CliRuntimeState { id: string; pid: number; status: string }
 
 /** An OCI runtime binary (runc or crun) driven through its command line. */
-export interface OciRuntime {
-  readonly name: string;
-  readonly path: string;
-  /** Global args (the state root) conmon must pass too. */
-  readonly globalArgs: string[];
-  start(id: string): Promise<void>;
-  kill(id: string, signal: string, all?: boolean): Promise<void>;
-  /** Removes the runtime's state; with force, kills first. Missing containers are not an error. */
-  delete(id: string, force?: boolean): Promise<void>;
-  /** The state, or NotFound when the runtime has no such container. */
-  state(id: string): Promise<RuntimeState>;
-  pause(id: string): Promise<void>;
-  resume(id: string): Promise<void>;
-  /** IDs of every container the runtime holds state for. */
-  list(): Promise<string[]>;
-}
-
-export class CliOciRuntime implements OciRuntime {
+export class CliOciRuntime {
   readonly globalArgs: string[];
   constructor(readonly name: string, readonly path: string, stateRoot: string) {
     this.globalArgs = [`--root=${stateRoot}`];
@@ -49,9 +32,9 @@ export class CliOciRuntime implements OciRuntime {
     return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   }
 
-  async state(id: string): Promise<RuntimeState> {
+  async state(id: string): Promise<CliRuntimeState> {
     const r = await this.run(['state', id], true);
     if (r.code !== 0) throw new NotFound(`${this.name}: container ${id} does not exist`);
-    return JSON.parse(r.stdout) as RuntimeState;
+    return JSON.parse(r.stdout) as CliRuntimeState;
   }
 }

@@ -1,4 +1,4 @@
-import { connectAttach, type AttachConnection, type StdStream } from '../../sys/attach-socket';
+import type { AttachChannel, AttachConnection, StdStream } from '../../core/runtime';
 
 /** Where an attached client's output goes (the HTTP edge frames it). */
 export interface AttachSink {
@@ -42,9 +42,9 @@ export class AttachSession {
 
   get closed() { return this.ended; }
 
-  async connect(socketPath: string): Promise<void> {
+  async connect(channel: AttachChannel, socketPath: string): Promise<void> {
     if (this.ended) return;
-    const conn = await connectAttach(socketPath);
+    const conn = await channel.connect(socketPath);
     if (this.ended) { conn.close(); return; }
     this.conn = conn;
     conn.onOutput((stream, data) => {

@@ -7,7 +7,6 @@ import { KeyedLock } from './container-lock';
 import { createContainer, type CreateRequest } from './create-container';
 import { startContainer, bundleDir, exitDir, socketDir, attachSocket } from './start-container';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
-import { resizeTerminal } from '../../sys/attach-socket';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord } from './types';
 
@@ -268,7 +267,7 @@ export class ContainerService {
     const opened = { ...opts, stdin: opts.stdin && rec.config.OpenStdin };
     if (rec.state.status === 'running' || rec.state.status === 'paused') {
       const session = new AttachSession(opened, sink);
-      await session.connect(attachSocket(this.ctx, rec.id));
+      await session.connect(this.ctx.attach, attachSocket(this.ctx, rec.id));
       return { session, tty: rec.config.Tty };
     }
     if (rec.state.status !== 'created' && rec.state.status !== 'exited') {
@@ -288,7 +287,7 @@ export class ContainerService {
     const rec = this.store.get(ref);
     if (rec.state.status !== 'running') throw new Conflict(`Container ${rec.id} is not running`);
     if (!rec.config.Tty) return;
-    resizeTerminal(join(bundleDir(this.ctx, rec.id), 'ctl'), height, width);
+    this.ctx.attach.resize(join(bundleDir(this.ctx, rec.id), 'ctl'), height, width);
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -1,4 +1,5 @@
-import type { OciRuntime } from '../../sys/oci-runtime';
+import type { OciRuntime, ContainerMonitor, AttachChannel } from '../../core/runtime';
+import type { ContainerRootfs } from '../../core/snapshots';
 import type { ContainerStore } from './container-store';
 import type { ContainerRecord } from './types';
 import type { NetworkAttacher } from '../../core/network';
@@ -18,15 +19,7 @@ export interface ImageLookup {
   resolveForContainer(ref: string): Promise<ImageForContainer>;
 }
 
-/** A container's writable layer over its image (see the overlay snapshotter). */
-export interface ContainerRootfs {
-  create(containerId: string, imageId: string): Promise<void>;
-  mount(containerId: string): Promise<string>;
-  unmount(containerId: string): Promise<void>;
-  remove(containerId: string): Promise<void>;
-  /** IDs of every container that has a layer. */
-  list(): Promise<string[]>;
-}
+export type { ContainerRootfs };
 
 export interface RuntimePaths {
   dataRoot: string;
@@ -40,6 +33,8 @@ export interface ContainerContext {
   rootfs: ContainerRootfs;
   network: NetworkAttacher;
   runtimes: Map<string, OciRuntime>;
+  monitor: ContainerMonitor;
+  attach: AttachChannel;
   defaultRuntime: string;
   /** Runtimes installed but unable to run containers on this host, with the reason. */
   runtimeRefusals: Map<string, string>;

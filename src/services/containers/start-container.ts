@@ -1,7 +1,6 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildOciSpec } from '../../core/runtime/oci-spec';
-import { conmonCreate } from '../../sys/conmon';
+import { buildOciSpec } from '../../core/runtime';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveUser } from './user';
 import { hostsFile, resolvConfFile } from './etc-files';
@@ -73,13 +72,13 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
     mark('bundle');
-    const pid = await conmonCreate({
+    const pid = await ctx.monitor.create({
       id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
       exitDir: exitDir(ctx), socketDir: socketDir(ctx),
       stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce, tty: c.Tty,
     });
     mark('create');
-    await Promise.all(attaches.map((a) => a.connect(attachSocket(ctx, rec.id)).catch(() => a.finish())));
+    await Promise.all(attaches.map((a) => a.connect(ctx.attach, attachSocket(ctx, rec.id)).catch(() => a.finish())));
     await runtime.start(rec.id);
     mark('start');
     log.debug('container started', { id: rec.id, ms: marks });

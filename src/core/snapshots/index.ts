@@ -1,0 +1,1 @@
+export type { ContainerRootfs } from './container-rootfs';
