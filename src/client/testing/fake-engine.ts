@@ -47,7 +47,9 @@ export class FakeEngine {
   }
   close(): Promise<void> {
     this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => { fs.rmSync(this.dir, { recursive: true, force: true }); resolve(); }));
+    // Upgraded sockets may outlive close(); the socket dir goes now either way.
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
   /** Requests other than the version-negotiation ping. */
   calls(): RecordedRequest[] { return this.requests.filter((r) => r.path !== '/_ping'); }

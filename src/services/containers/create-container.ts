@@ -119,8 +119,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   const dir = ctx.store.dir(id);
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'hostname'), `${config.Hostname}\n`);
-    await ctx.rootfs.create(id, image.id);
+    await Promise.all([writeFile(join(dir, 'hostname'), `${config.Hostname}\n`), ctx.rootfs.create(id, image.id)]);
     await ctx.store.save(rec);
   } catch (e) {
     ctx.store.releaseName(name, id);

@@ -45,9 +45,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const rootfs = m.value;
     const sandbox = n.value;
     mark('mount+network');
-    await writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox));
-    await writeFile(join(dir, 'resolv.conf'), await resolvConfFile(rec, sandbox));
-    const user = await resolveUser(rootfs, rec.config.User);
+    const [user] = await Promise.all([
+      resolveUser(rootfs, rec.config.User),
+      writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox)),
+      resolvConfFile(rec, sandbox).then((text) => writeFile(join(dir, 'resolv.conf'), text)),
+    ]);
     const c = rec.config;
     const hc = rec.hostConfig;
     const spec = buildOciSpec({
