@@ -134,3 +134,17 @@ test('after kill -9 of the daemon, running containers keep running and exits are
   assert.equal(logs.stdout, 'still works\n');
   assert.equal((await d.cli(['rm', '-f', 'survivor', 'ender', 'done'])).code, 0);
 });
+
+test('logs -f follows until the container exits; --since and --until bound the records', async () => {
+  await d.cli(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'echo one; sleep 0.6; echo two; sleep 0.6; echo three']);
+  const f = await d.cli(['logs', '-f', 'ticker'], { timeoutMs: 15_000 });
+  assert.equal(f.stdout, 'one\ntwo\nthree\n');
+  const future = Math.floor(Date.now() / 1000) + 3600;
+  assert.equal((await d.cli(['logs', '--since', String(future), 'ticker'])).stdout, '');
+  assert.equal((await d.cli(['logs', '--until', '1', 'ticker'])).stdout, '');
+  assert.equal((await d.cli(['logs', '--tail', '2', 'ticker'])).stdout, 'two\nthree\n');
+  const raw = await d.api('GET', '/containers/ticker/logs?stdout=1&tail=1');
+  assert.equal(raw.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
+  assert.deepEqual([...Buffer.from(raw.body, 'latin1').subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 6]);
+  await d.cli(['rm', 'ticker']);
+});
