@@ -18,7 +18,10 @@ import { ContainerService } from '../container-service';
 import type { ContainerContext, ImageLookup, ImageForContainer } from '../deps';
 import type { ContainerRecord } from '../types';
 
-export interface Call { op: string; args: unknown[] }
+/** One recorded call; `seq` orders calls across all fakes. */
+export interface Call { op: string; args: unknown[]; seq: number }
+
+let seq = 0;
 
 /** Records calls in order and lets a test wait for one without sleeping. */
 export class Recording {
@@ -26,7 +29,7 @@ export class Recording {
   private readonly emitter = new EventEmitter();
 
   protected record(op: string, ...args: unknown[]): void {
-    const c = { op, args };
+    const c = { op, args, seq: seq++ };
     this.calls.push(c);
     this.emitter.emit('call', c);
   }
