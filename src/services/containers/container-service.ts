@@ -33,6 +33,7 @@ export class ContainerService {
   private lock = new KeyedLock();
   private waiters = new Map<string, Waiter[]>();
   private pendingAttach = new Map<string, AttachSession[]>();
+  private restartTimers = new Map<string, NodeJS.Timeout>();
   private watcher?: FSWatcher;
 
   constructor(readonly ctx: ContainerContext) {}
@@ -57,7 +58,8 @@ export class ContainerService {
     await this.collectOrphans();
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy.Name;
-      if (rec.state.status === 'exited' && (p === 'always' || (p === 'unless-stopped' && !rec.manuallyStopped))) {
+      const due = rec.state.status === 'restarting' || (rec.state.status === 'exited' && (p === 'always' || (p === 'unless-stopped' && !rec.manuallyStopped)));
+      if (due) {
         this.start(rec.id).catch((e) => log.warn('restart on daemon start failed', { id: rec.id, error: String(e) }));
       }
     }
@@ -95,7 +97,9 @@ export class ContainerService {
     const file = join(exitDir(this.ctx), id);
     let code: number;
     try {
-      code = Number((await readFile(file, 'utf8')).trim());
+      const text = (await readFile(file, 'utf8')).trim();
+      if (text === '' && !lost) return; // not written whole yet: its next event brings it
+      code = text === '' ? 255 : Number(text);
     } catch (e) {
       if (!hasErrno(e, 'ENOENT')) throw e;
       if (!lost) return;
@@ -118,10 +122,14 @@ export class ContainerService {
     this.ctx.events('die', rec, { exitCode: String(exitCode) });
     if (this.restarts(rec)) {
       await release();
-      await this.store.save(rec);
-      this.notify(id, ['not-running', 'next-exit'], exitCode);
+      rec.state.status = 'restarting';
       rec.restartCount++;
-      setTimeout(() => this.start(rec.id).catch((e) => log.warn('restart failed', { id: rec.id, error: String(e) })), 100);
+      await this.store.save(rec);
+      this.notify(id, ['next-exit'], exitCode);
+      this.restartTimers.set(id, setTimeout(() => {
+        this.restartTimers.delete(id);
+        this.start(rec.id).catch((e) => log.warn('restart failed', { id: rec.id, error: String(e) }));
+      }, 100));
     } else if (rec.hostConfig.AutoRemove) {
       // Nobody can reach the container again: forget it and answer the waiters first, then
       // release what it held (init() collects what a crash in between leaves).
@@ -132,6 +140,16 @@ export class ContainerService {
       await this.store.save(rec);
       this.notify(id, ['not-running', 'next-exit'], exitCode);
     }
+  }
+
+  /** A stop, kill or remove during the pause before a restart: the container stays exited. */
+  private async cancelRestart(rec: ContainerRecord): Promise<void> {
+    clearTimeout(this.restartTimers.get(rec.id));
+    this.restartTimers.delete(rec.id);
+    rec.manuallyStopped = true;
+    rec.state.status = 'exited';
+    await this.store.save(rec);
+    this.notify(rec.id, ['not-running'], rec.state.exitCode);
   }
 
   /** Whether the restart policy brings this just-exited container back. */
@@ -186,6 +204,7 @@ export class ContainerService {
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.store.get(ref);
+    if (rec.state.status === 'restarting') { await this.cancelRestart(rec); this.ctx.events('stop', rec); return; }
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new NotModified('container already stopped');
     rec.manuallyStopped = true;
     const signal = parseSignal(opts.signal || rec.config.StopSignal || 'SIGTERM');
@@ -194,8 +213,10 @@ export class ContainerService {
     const runtime = this.ctx.runtimes.get(rec.runtime)!;
     if (rec.state.status === 'paused') await runtime.resume(rec.id).catch(() => {});
     await runtime.kill(rec.id, String(signal)).catch(() => {});
-    if (timeout < 0) { await exited; return; }
-    const timedOut = await Promise.race([exited.then(() => false), sleep(timeout * 1000).then(() => true)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = timeout < 0 ? await exited.then(() => false)
+      : await Promise.race([exited.then(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(true), timeout * 1000); })]);
+    clearTimeout(timer);
     if (timedOut) {
       await runtime.kill(rec.id, '9', true).catch(() => {});
       await exited;
@@ -207,6 +228,7 @@ export class ContainerService {
     const rec = this.store.find(ref);
     if (!rec) throw new NotFound(`cannot kill container: ${ref}: No such container: ${ref}`);
     const sig = parseSignal(signal);
+    if (rec.state.status === 'restarting') { await this.cancelRestart(rec); return; }
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
       throw new Conflict(`cannot kill container: ${ref}: container ${rec.id} is not running`);
     }
@@ -222,6 +244,7 @@ export class ContainerService {
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const rec = this.store.get(ref);
+    if (rec.state.status === 'restarting') await this.cancelRestart(rec);
     if ((rec.state.status === 'running' || rec.state.status === 'paused') && !opts.force) {
       throw new Conflict(`cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
     }
@@ -301,4 +324,3 @@ export class ContainerService {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,9 @@ import { generateName } from './names';
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
 export interface CreateRequest {
   name?: string;
-  body: Partial<ContainerConfig> & { HostConfig?: Partial<HostConfig>; NetworkingConfig?: unknown; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null };
+  body: Partial<Omit<ContainerConfig, 'Cmd' | 'Entrypoint'>> & {
+    HostConfig?: Partial<HostConfig>; NetworkingConfig?: unknown; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null;
+  };
 }
 
 const asList = (v: string[] | string | null | undefined): string[] | null | undefined =>
