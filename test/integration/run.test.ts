@@ -84,3 +84,28 @@ test('runtimes: crun is refused with a clear reason on a hybrid-cgroup host, run
   assert.equal(bad.json.message, 'unknown or invalid runtime name: nosuch');
   assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
 });
+
+test('-v binds a host dir (created when missing), :ro is enforced, --tmpfs mounts a tmpfs', async () => {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'berth-bind-'));
+  try {
+    const missing = join(dir, 'made', 'by', 'berth');
+    const w = await d.cli(['run', '--rm', '-v', `${dir}:/data`, '-v', `${missing}:/m`, 'busybox', 'sh', '-c', 'echo written > /data/f; ls -d /m']);
+    assert.equal(w.code, 0, w.stderr);
+    assert.equal(await readFile(join(dir, 'f'), 'utf8'), 'written\n');
+    const ro = await d.cli(['run', '--rm', '-v', `${dir}:/data:ro`, 'busybox', 'sh', '-c', 'cat /data/f; echo x > /data/g']);
+    assert.equal(ro.stdout, 'written\n');
+    assert.notEqual(ro.code, 0);
+    assert.match(ro.stderr, /Read-only file system/);
+    const t = await d.cli(['run', '--rm', '--tmpfs', '/scratch', 'busybox', 'sh', '-c', 'grep " /scratch " /proc/mounts']);
+    assert.match(t.stdout, /^tmpfs \/scratch tmpfs /);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const ports = await d.cli(['run', '--rm', '-p', '8080:80', 'busybox', 'true']);
+  assert.equal(ports.code, 125);
+  assert.match(ports.stderr, /publishing ports \(-p, -P\) is not supported yet/);
+  assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
+});

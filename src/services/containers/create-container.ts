@@ -6,6 +6,7 @@ import { Conflict, InvalidArgument, NotFound } from '../../errdefs';
 import type { ContainerContext } from './deps';
 import type { ContainerConfig, ContainerRecord, HostConfig } from './types';
 import { generateName } from './names';
+import { validateHostMounts } from './mounts';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
 export interface CreateRequest {
@@ -53,6 +54,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   if (hc.AutoRemove && restart !== '' && restart !== 'no') {
     throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
+  validateHostMounts(hc);
   const networkMode = !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
   ctx.network.validate(networkMode);
   const runtime = hc.Runtime || ctx.defaultRuntime;

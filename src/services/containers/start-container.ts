@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildOciSpec } from '../../core/runtime';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveUser } from './user';
+import { hostMounts } from './mounts';
 import { hostsFile, resolvConfFile } from './etc-files';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord } from './types';
@@ -45,8 +46,9 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const rootfs = m.value;
     const sandbox = n.value;
     mark('mount+network');
-    const [user] = await Promise.all([
+    const [user, mounts] = await Promise.all([
       resolveUser(rootfs, rec.config.User),
+      hostMounts(rec.hostConfig),
       writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox)),
       resolvConfFile(rec, sandbox).then((text) => writeFile(join(dir, 'resolv.conf'), text)),
     ]);
@@ -66,7 +68,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       capDrop: hc.CapDrop ?? [],
       netns: sandbox.netns,
       etcFiles: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf') },
-      mounts: [],
+      mounts,
       rlimits: ctx.rlimits,
       cgroupsPath: `/berth/${rec.id}`,
       shmSize: hc.ShmSize || 67108864,

@@ -8,7 +8,7 @@ export interface CreateFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
-  stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[];
+  stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[]; tmpfs?: string[];
   privileged?: boolean; capAdd?: string[]; capDrop?: string[]; init?: boolean; readOnly?: boolean;
   runtime?: string; platform?: string; expose?: string[];
 }
@@ -35,6 +35,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('-p, --publish <list>', "Publish a container's port(s) to the host", collect)
     .option('--expose <list>', 'Expose a port or a range of ports', collect)
     .option('-v, --volume <list>', 'Bind mount a volume', collect)
+    .option('--tmpfs <list>', 'Mount a tmpfs directory', collect)
     .option('--privileged', 'Give extended privileges to this container')
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
     .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
@@ -173,6 +174,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       Privileged: !!f.privileged,
       ReadonlyRootfs: !!f.readOnly,
       ...(f.init ? { Init: true } : {}),
+      ...(f.tmpfs?.length ? { Tmpfs: Object.fromEntries(f.tmpfs.map((t) => { const i = t.indexOf(':'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; })) } : {}),
       ...(f.runtime ? { Runtime: f.runtime } : {}),
     },
     NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
