@@ -7,6 +7,9 @@ import type { HostConfig } from './types';
 /** One `-v src:dst[:opts]` bind, parsed. */
 export interface BindSpec { source: string; destination: string; readonly: boolean; propagation: string }
 
+/** A normalised absolute path without a trailing slash (`/a//b/` -> `/a/b`). */
+const cleanPath = (p: string) => { const n = posix.normalize(p); return n.length > 1 ? n.replace(/\/+$/, '') : n; };
+
 const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
 
 /**
@@ -31,7 +34,7 @@ export function parseBind(spec: string): BindSpec {
     else throw new InvalidArgument(`invalid mode: ${o}`);
   }
   if (destination === '/') throw new InvalidArgument(`invalid specification: destination can't be '/' in '${spec}'`);
-  return { source: posix.normalize(source), destination: posix.normalize(destination), readonly, propagation };
+  return { source: cleanPath(source), destination: cleanPath(destination), readonly, propagation };
 }
 
 /**
