@@ -109,3 +109,11 @@ test('-v binds a host dir (created when missing), :ro is enforced, --tmpfs mount
   assert.match(ports.stderr, /publishing ports \(-p, -P\) is not supported yet/);
   assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
 });
+
+test('NetworkMode without --network reads back as "default" before API 1.44 and "bridge" from it', async () => {
+  const old = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: ['true'] });
+  const cur = await d.api('POST', '/v1.47/containers/create', { Image: 'busybox', Cmd: ['true'] });
+  assert.equal((await d.api('GET', `/containers/${old.json.Id}/json`)).json.HostConfig.NetworkMode, 'default');
+  assert.equal((await d.api('GET', `/containers/${cur.json.Id}/json`)).json.HostConfig.NetworkMode, 'bridge');
+  for (const c of [old, cur]) await d.api('DELETE', `/containers/${c.json.Id}`);
+});

@@ -1,5 +1,5 @@
 import { humanDuration } from '../../lib/human-duration';
-import type { ContainerRecord } from '../../services/containers';
+import { effectiveNetworkMode, type ContainerRecord } from '../../services/containers';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -18,7 +18,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
 }
 
 function networks(rec: ContainerRecord) {
-  const mode = rec.hostConfig.NetworkMode;
+  const mode = effectiveNetworkMode(rec.hostConfig);
   if (mode.startsWith('container:')) return {};
   const e = rec.sandbox?.endpoint;
   return {

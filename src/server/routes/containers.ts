@@ -4,7 +4,7 @@ import { sendJson, sendStatus } from '../respond';
 import { parseBool, parseFilters, apiAtLeast } from '../../engine-api';
 import { InvalidArgument } from '../../errdefs';
 import { dockerTimestamp } from '../../lib/k8s-log';
-import { readLogs, logPath, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
+import { readLogs, logPath, effectiveNetworkMode, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
 import { containerInspect, containerSummary } from '../dto/container-dto';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
@@ -29,7 +29,7 @@ function matches(rec: ContainerRecord, filters: Map<string, string[]>): boolean 
           return k in (rec.config.Labels ?? {}) && (val === undefined || rec.config.Labels[k] === val);
         }
         case 'ancestor': return rec.config.Image === v || rec.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', ''));
-        case 'network': return rec.hostConfig.NetworkMode === v;
+        case 'network': return effectiveNetworkMode(rec.hostConfig) === v;
         default: throw new InvalidArgument(`invalid filter '${key}'`);
       }
     });
@@ -50,6 +50,11 @@ function timeParam(v: string | null): number {
 export function containerRoutes(router: Router, svc: ContainerService): void {
   router.add('POST', '/containers/create', async (ctx) => {
     const body = await readJsonBody<CreateRequest['body']>(ctx.req);
+    // API 1.44 made "default" (or no mode) read back as "bridge"; older clients keep "default".
+    const hc = body.HostConfig;
+    if (apiAtLeast(ctx.apiVersion, '1.44') && (!hc?.NetworkMode || hc.NetworkMode === 'default')) {
+      body.HostConfig = { ...hc, NetworkMode: 'bridge' };
+    }
     const rec = await svc.create({ name: ctx.query.get('name') ?? undefined, body });
     sendJson(res(ctx), 201, { Id: rec.id, Warnings: [] });
   });

@@ -36,7 +36,7 @@ test('create takes Cmd and Env from the image, the user Env winning per key', as
   assert.equal(rec.config.User, 'www');
   assert.equal(rec.config.StopSignal, 'SIGQUIT');
   assert.equal(rec.state.status, 'created');
-  assert.equal(rec.hostConfig.NetworkMode, 'bridge');
+  assert.equal(rec.hostConfig.NetworkMode, 'default');
   assert.equal(rec.hostConfig.Runtime, 'runc');
   assert.deepEqual(h.rootfs.callsTo('create', rec.id).map((c) => c.args[1]), [`sha256:${'e'.repeat(64)}`]);
   assert.deepEqual(h.events.callsTo('create').map((c) => c.args[0]), [rec.id]);

@@ -4,7 +4,7 @@ import { newId } from '../../lib/ids';
 import { isValidContainerName } from '../../lib/ids';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs';
 import type { ContainerContext } from './deps';
-import type { ContainerConfig, ContainerRecord, HostConfig } from './types';
+import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
 
@@ -55,8 +55,9 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
   validateHostMounts(hc);
-  const networkMode = !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
-  ctx.network.validate(networkMode);
+  // Kept as the client sent it ("default" without --network), as Docker keeps it.
+  const networkMode = hc.NetworkMode || 'default';
+  ctx.network.validate(effectiveNetworkMode({ NetworkMode: networkMode }));
   const runtime = hc.Runtime || ctx.defaultRuntime;
   if (!ctx.runtimes.has(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
   const refusal = ctx.runtimeRefusals.get(runtime);

@@ -6,7 +6,7 @@ import { resolveUser } from './user';
 import { hostMounts } from './mounts';
 import { hostsFile, resolvConfFile } from './etc-files';
 import type { ContainerContext } from './deps';
-import type { ContainerRecord } from './types';
+import { effectiveNetworkMode, type ContainerRecord } from './types';
 import type { AttachSession } from './attach-session';
 import { log } from '../../lib/logger';
 
@@ -103,7 +103,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
 }
 
 async function attachNetwork(ctx: ContainerContext, rec: ContainerRecord) {
-  const mode = rec.hostConfig.NetworkMode;
+  const mode = effectiveNetworkMode(rec.hostConfig);
   if (!mode.startsWith('container:')) return ctx.network.attach({ containerId: rec.id, mode });
   const peer = ctx.store.get(mode.slice('container:'.length));
   if (peer.state.status !== 'running') throw new Conflict(`cannot join network of a non running container: ${peer.id}`);

@@ -64,6 +64,11 @@ export interface HostConfig {
 export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
 import type { SandboxRef } from '../../core/network';
 
+/** The network mode a container runs with: Docker's "default" (or none given) is the bridge. */
+export function effectiveNetworkMode(hc: Pick<HostConfig, 'NetworkMode'>): string {
+  return !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
+}
+
 export interface ContainerRecord {
   id: string;
   /** Without the leading slash. */
