@@ -36,6 +36,7 @@ export function createApiServer(router: Router): http.Server {
 }
 
 async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
   let apiVersion = API_VERSION;
   try {
     const n = negotiate(req.url ?? '/');
@@ -51,7 +52,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     for (const [k, v] of Object.entries(commonHeaders(API_VERSION))) if (!res.headersSent) res.setHeader(k, v);
     sendError(res, err);
   }
-  log.debug('request', { method: req.method, url: req.url, apiVersion });
+  log.debug('request', { method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started });
 }
 
 async function handleUpgrade(router: Router, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

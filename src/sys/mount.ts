@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import * as libc from './libc';
 
 /**
  * Mount and file-node operations that need privileges or binaries `fs` lacks: overlay
@@ -29,10 +31,20 @@ export interface OverlayMount {
   cwd: string;
 }
 
+/**
+ * Mounts an overlay. The options of a mount must fit in one page: with absolute lower paths
+ * they usually do and the mount is a direct syscall; a deep image's options only fit with the
+ * short relative links, which mount(8) run in cwd resolves.
+ */
 export async function mountOverlay(m: OverlayMount): Promise<void> {
+  const abs = m.lowerdirs.map((d) => (isAbsolute(d) ? d : join(m.cwd, d)));
+  const data = `lowerdir=${abs.join(':')},upperdir=${m.upperdir},workdir=${m.workdir}`;
+  if (Buffer.byteLength(data) < PAGE) { libc.mount('overlay', m.target, 'overlay', data); return; }
   const opts = `lowerdir=${m.lowerdirs.join(':')},upperdir=${m.upperdir},workdir=${m.workdir}`;
   await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, m.target], m.cwd);
 }
+
+const PAGE = 4096;
 
 function unescapeMountinfo(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
@@ -44,30 +56,22 @@ export async function isMounted(target: string): Promise<boolean> {
   return info.split('\n').some((line) => unescapeMountinfo(line.split(' ')[4] ?? '') === target);
 }
 
-/** Unmounts target; not mounted is fine; busy falls back to a lazy detach. */
+/** Unmounts target (a lazy detach, so a busy mount goes too); not mounted is fine. */
 export async function unmount(target: string): Promise<void> {
-  if (!(await isMounted(target))) return;
   try {
-    await run('umount', [target]);
+    libc.umount(target, true);
   } catch (err) {
-    if (!/busy/i.test((err as { stderr?: string }).stderr ?? '')) throw err;
-    await run('umount', ['-l', target]);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOENT') throw err;
   }
 }
 
 /** Creates a device node or fifo (`fs` cannot). */
 export async function mknod(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number, mode: number): Promise<void> {
-  const args = ['-m', (mode & 0o7777 || 0o600).toString(8), path, kind];
-  if (kind !== 'p') args.push(String(major), String(minor));
-  await run('mknod', args);
+  libc.mknod(path, kind, major, minor, mode);
 }
 
-/** Sets an xattr (setfattr from `attr` when present, else python3's os.setxattr). */
+/** Sets an xattr on path itself (not a symlink's target). */
 export async function setXattr(path: string, name: string, value: string): Promise<void> {
-  try {
-    await run('setfattr', ['-h', '-n', name, '-v', value, path]);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await run('python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode(), follow_symlinks=False)', path, name, value]);
-  }
+  libc.lsetxattr(path, name, value);
 }

@@ -1,6 +1,7 @@
 import { unlink, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { runCommand } from './run-command';
+import { umount } from './libc';
 import { hasErrno } from '../errdefs';
 
 /**
@@ -28,7 +29,7 @@ export class IpNetns implements NetnsManager {
   }
 
   async remove(path: string): Promise<void> {
-    await runCommand('umount', ['-l', path], { allowFail: true });
+    try { umount(path, true); } catch (e) { if (!hasErrno(e, 'EINVAL') && !hasErrno(e, 'ENOENT')) throw e; }
     try { await unlink(path); } catch (e) { if (!hasErrno(e, 'ENOENT')) throw e; }
   }
 }
