@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Router } from '../server/router';
 import { containerRoutes } from '../server/routes/containers';
@@ -19,6 +19,14 @@ import { log } from '../lib/logger';
 import { daemonRlimits } from './rlimits';
 import { crunRefusal } from './runtime-check';
 import type { DaemonConfig } from './config';
+
+/** tini, which Docker ships as docker-init; the static build works in any image. */
+async function findInit(): Promise<string | undefined> {
+  for (const p of ['/usr/bin/tini-static', '/usr/bin/docker-init', '/usr/bin/tini']) {
+    if (await access(p).then(() => true, () => false)) return p;
+  }
+  return undefined;
+}
 
 const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
 
@@ -63,7 +71,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
   const containers = new ContainerService({
-    store, network, runtimes, monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
+    store, network, runtimes, initBinary: await findInit(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
         const img = images.resolve(ref);

@@ -117,3 +117,9 @@ test('NetworkMode without --network reads back as "default" before API 1.44 and 
   assert.equal((await d.api('GET', `/containers/${cur.json.Id}/json`)).json.HostConfig.NetworkMode, 'bridge');
   for (const c of [old, cur]) await d.api('DELETE', `/containers/${c.json.Id}`);
 });
+
+test('--init runs the command under docker-init as PID 1', async () => {
+  const r = await d.cli(['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\/sbin\/docker-init -- sh -c /);
+});

@@ -60,6 +60,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   ctx.network.validate(effectiveNetworkMode({ NetworkMode: networkMode }));
   const runtime = hc.Runtime || ctx.defaultRuntime;
   if (!ctx.runtimes.has(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
+  if (hc.Init && !ctx.initBinary) throw new InvalidArgument('--init: no init binary on this host (install tini)');
   const refusal = ctx.runtimeRefusals.get(runtime);
   if (refusal) throw new InvalidArgument(refusal);
 

@@ -38,6 +38,8 @@ export interface ContainerContext {
   defaultRuntime: string;
   /** Runtimes installed but unable to run containers on this host, with the reason. */
   runtimeRefusals: Map<string, string>;
+  /** A static init binary (tini) for `--init`, bind-mounted as /sbin/docker-init as Docker does. */
+  initBinary?: string;
   paths: RuntimePaths;
   /** Rlimits no higher than the daemon's own hard limits. */
   rlimits: { type: string; hard: number; soft: number }[];

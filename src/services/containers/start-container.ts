@@ -10,6 +10,9 @@ import { effectiveNetworkMode, type ContainerRecord } from './types';
 import type { AttachSession } from './attach-session';
 import { log } from '../../lib/logger';
 
+/** Where `--init` puts the init binary, as Docker does. */
+const DOCKER_INIT = '/sbin/docker-init';
+
 export const bundleDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execRoot, 'containers', id);
 export const exitDir = (ctx: ContainerContext) => join(ctx.paths.execRoot, 'exits');
 export const socketDir = (ctx: ContainerContext) => join(ctx.paths.execRoot, 'socks');
@@ -55,7 +58,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const c = rec.config;
     const hc = rec.hostConfig;
     const spec = buildOciSpec({
-      args: [rec.path, ...rec.args],
+      args: hc.Init ? [DOCKER_INIT, '--', rec.path, ...rec.args] : [rec.path, ...rec.args],
       env: withDefaults(c.Env, c.Hostname, c.Tty),
       cwd: c.WorkingDir || '/',
       ...user,
@@ -68,7 +71,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       capDrop: hc.CapDrop ?? [],
       netns: sandbox.netns,
       etcFiles: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf') },
-      mounts,
+      mounts: hc.Init ? [...mounts, { destination: DOCKER_INIT, type: 'bind', source: ctx.initBinary!, options: ['rbind', 'ro'] }] : mounts,
       rlimits: ctx.rlimits,
       cgroupsPath: `/berth/${rec.id}`,
       shmSize: hc.ShmSize || 67108864,
