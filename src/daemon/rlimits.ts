@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { capabilitiesInMask } from '../core/runtime';
 
 const NAMES: Record<string, string> = { 'Max open files': 'RLIMIT_NOFILE', 'Max processes': 'RLIMIT_NPROC' };
 
@@ -17,4 +18,10 @@ export async function daemonRlimits(): Promise<{ type: string; hard: number; sof
     out.push({ type: NAMES[name], hard: h, soft: h });
   }
   return out;
+}
+
+/** The capabilities in berthd's bounding set: a container can be given no others. */
+export async function daemonCapabilities(): Promise<string[]> {
+  const status = await readFile('/proc/self/status', 'utf8');
+  return capabilitiesInMask(/^CapBnd:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0');
 }

@@ -16,7 +16,7 @@ import { BridgeAttacher } from '../plugins/network-bridge';
 import { ContainerStore } from '../services/containers/container-store';
 import { InvalidArgument } from '../errdefs';
 import { log } from '../lib/logger';
-import { daemonRlimits } from './rlimits';
+import { daemonRlimits, daemonCapabilities } from './rlimits';
 import { crunRefusal } from './runtime-check';
 import type { DaemonConfig } from './config';
 
@@ -71,7 +71,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
   const containers = new ContainerService({
-    store, network, runtimes, initBinary: await findInit(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
+    store, network, runtimes, initBinary: await findInit(), hostCapabilities: await daemonCapabilities(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
         const img = images.resolve(ref);

@@ -123,3 +123,17 @@ test('--init runs the command under docker-init as PID 1', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\/sbin\/docker-init -- sh -c /);
 });
+
+test('--read-only, --cap-add, --cap-drop and --privileged shape what the process may do', async () => {
+  const ro = await d.cli(['run', '--rm', '--read-only', 'busybox', 'touch', '/x']);
+  assert.equal(ro.code, 1);
+  assert.match(ro.stderr, /Read-only file system/);
+  const capEff = async (args: string[]) => BigInt('0x' + /CapEff:\s*([0-9a-f]+)/.exec((await d.cli(['run', '--rm', ...args, 'busybox', 'grep', 'CapEff', '/proc/self/status'])).stdout)![1]);
+  const dflt = await capEff([]);
+  assert.equal(dflt, 0xa80425fbn, 'Docker\'s default capability set');
+  assert.equal(await capEff(['--cap-add', 'NET_ADMIN']), dflt | (1n << 12n));
+  assert.equal(await capEff(['--cap-drop', 'CHOWN']), dflt & ~1n);
+  const { readFileSync } = await import('node:fs');
+  const bnd = BigInt('0x' + /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+  assert.equal(await capEff(['--privileged']), bnd);
+});

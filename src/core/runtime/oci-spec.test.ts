@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildOciSpec, effectiveCapabilities, ALL_CAPABILITIES, DEFAULT_CAPABILITIES, ContainerSpecInput } from './oci-spec';
+import { buildOciSpec, effectiveCapabilities, capabilitiesInMask, ALL_CAPABILITIES, DEFAULT_CAPABILITIES, ContainerSpecInput } from './oci-spec';
 
 const base: ContainerSpecInput = {
   args: ['sh'], env: ['PATH=/bin'], cwd: '/', uid: 0, gid: 0, additionalGids: [], hostname: 'abc',
   tty: false, rootfs: '/r', readonlyRootfs: false, privileged: false, capAdd: [], capDrop: [],
   netns: '/run/berth/netns/x', etcFiles: { hosts: '/c/hosts' }, mounts: [], rlimits: [],
-  cgroupsPath: '/berth/x', shmSize: 67108864, noNewPrivileges: false,
+  cgroupsPath: '/berth/x', shmSize: 67108864, noNewPrivileges: false, hostCapabilities: ALL_CAPABILITIES,
 };
 
 test('capabilities follow --cap-add and --cap-drop as Docker computes them', () => {
@@ -40,4 +40,13 @@ test('a user mount replaces a default mount at the same destination', () => {
   const shm = s.mounts.filter((m: any) => m.destination === '/dev/shm');
   assert.equal(shm.length, 1);
   assert.equal(shm[0].source, '/x');
+});
+
+test('a bounding-set mask names the capabilities it holds', () => {
+  const caps = capabilitiesInMask('000001fffeffffff');
+  assert.ok(!caps.includes('CAP_SYS_RESOURCE'));
+  assert.ok(caps.includes('CAP_SYS_ADMIN') && caps.includes('CAP_CHECKPOINT_RESTORE'));
+  assert.equal(caps.length, ALL_CAPABILITIES.length - 1);
+  const spec = buildOciSpec({ ...base, privileged: true, hostCapabilities: caps }) as any;
+  assert.deepEqual(spec.process.capabilities.bounding, caps);
 });

@@ -48,6 +48,8 @@ export interface ContainerSpecInput {
   cgroupsPath: string;
   shmSize: number;
   noNewPrivileges: boolean;
+  /** The capabilities the daemon holds: what --privileged and --cap-add ALL grant. */
+  hostCapabilities: string[];
 }
 
 /** Normalises a capability name as Docker accepts it: `net_admin` / `NET_ADMIN` -> `CAP_NET_ADMIN`. */
@@ -78,7 +80,7 @@ function defaultMounts(shmSize: number): OciMount[] {
   ];
 }
 
-/** Every capability the kernel knows, for --privileged and --cap-add ALL. */
+/** Every capability by number (CAP_CHOWN is 0), as the kernel's bit masks count them. */
 export const ALL_CAPABILITIES = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
   'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
@@ -90,8 +92,14 @@ export const ALL_CAPABILITIES = [
   'CAP_CHECKPOINT_RESTORE',
 ];
 
+/** The capability names set in a `CapBnd`-style hex mask from /proc/<pid>/status. */
+export function capabilitiesInMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex}`);
+  return ALL_CAPABILITIES.filter((_c, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
 export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown> {
-  const caps = effectiveCapabilities(input, ALL_CAPABILITIES);
+  const caps = effectiveCapabilities(input, input.hostCapabilities);
   const mounts = defaultMounts(input.shmSize);
   const etc: [string, string | undefined][] = [
     ['/etc/resolv.conf', input.etcFiles.resolvConf], ['/etc/hostname', input.etcFiles.hostname], ['/etc/hosts', input.etcFiles.hosts],
@@ -125,7 +133,7 @@ export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown>
       cgroupsPath: input.cgroupsPath,
       namespaces,
       ...(input.privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
-      resources: { devices: [{ allow: false, access: 'rwm' }, ...DEFAULT_DEVICE_RULES] },
+      resources: { devices: input.privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }, ...DEFAULT_DEVICE_RULES] },
     },
   };
 }

@@ -40,6 +40,8 @@ export interface ContainerContext {
   runtimeRefusals: Map<string, string>;
   /** A static init binary (tini) for `--init`, bind-mounted as /sbin/docker-init as Docker does. */
   initBinary?: string;
+  /** The capabilities berthd holds; --privileged grants these. */
+  hostCapabilities: string[];
   paths: RuntimePaths;
   /** Rlimits no higher than the daemon's own hard limits. */
   rlimits: { type: string; hard: number; soft: number }[];

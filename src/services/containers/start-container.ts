@@ -76,6 +76,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       cgroupsPath: `/berth/${rec.id}`,
       shmSize: hc.ShmSize || 67108864,
       noNewPrivileges: false,
+      hostCapabilities: ctx.hostCapabilities,
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
     mark('bundle');

@@ -1,3 +1,4 @@
+import { ALL_CAPABILITIES } from '../../../core/runtime';
 /**
  * Recording fakes for every contract a ContainerService depends on, and a harness that wires
  * them over temp dirs. No root, no runc, no conmon: the fake runtime and monitor play conmon's
@@ -327,6 +328,7 @@ export async function makeHarness(opts: HarnessOptions = {}): Promise<Harness> {
     images, rootfs, network, runtimes, monitor, attach,
     defaultRuntime: runtime.name,
     runtimeRefusals: new Map(),
+    hostCapabilities: ALL_CAPABILITIES,
     paths,
     rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1048576, soft: 1048576 }],
     events: events.push,
