@@ -1,5 +1,6 @@
 /** The typed Engine API client: one transport, one API object per resource. */
 import { ContainersApi } from './containers';
+import { ExecApi } from './exec';
 import { resolveHost, type DaemonHost } from './host';
 import { ImagesApi } from './images';
 import { SystemApi } from './system';
@@ -15,6 +16,7 @@ export interface EngineClientOptions {
 export class EngineClient {
   readonly transport: Transport;
   readonly containers: ContainersApi;
+  readonly exec: ExecApi;
   readonly images: ImagesApi;
   readonly system: SystemApi;
 
@@ -22,6 +24,7 @@ export class EngineClient {
     const t: TransportOptions = { host: opts.host ?? resolveHost(undefined), apiVersion: opts.apiVersion, negotiate: opts.negotiate };
     this.transport = new Transport(t);
     this.containers = new ContainersApi(this.transport);
+    this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
     this.system = new SystemApi(this.transport);
   }

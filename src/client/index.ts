@@ -5,3 +5,4 @@ export { Demuxer, copyStream, encodeFrame, type StreamId } from './stdcopy';
 export { errorFromStatus, errorMessage, isDaemonError } from './errors';
 export { encodeFilters, type WaitCondition, type AttachOptions, type ListOptions, type LogsOptions } from './containers';
 export type * from './types';
+export { ExecApi, type ExecCreateBody, type ExecInspect } from './exec';

@@ -36,3 +36,60 @@ export function spawnConmon(args: string[], conmonPath = 'conmon'): Promise<Conm
     p.unref();
   });
 }
+
+/** conmon in exec mode: its sync, start and attach pipes (fds 3, 4, 5), as JSON messages. */
+export interface ConmonExecPipes {
+  /** Each `{"data": n, "message"?: s}` conmon writes to its sync pipe, in order. */
+  onSync(cb: (data: number, message?: string) => void): void;
+  /** The first write to the attach pipe: the attach socket is listening. */
+  attachReady: Promise<void>;
+  /** Writes one byte to the start pipe. */
+  start(): void;
+}
+
+export function spawnConmonExec(args: string[], conmonPath = 'conmon'): ConmonExecPipes {
+  const p = spawn(conmonPath, args, {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4', _OCI_ATTACHPIPE: '5' },
+    detached: true,
+  });
+  p.unref();
+  const stdio = p.stdio as unknown as (NodeJS.ReadWriteStream & { destroy(): void })[];
+  const [sync, startPipe, attachPipe] = [stdio[3], stdio[4], stdio[5]];
+  startPipe.on('error', () => {});
+  let syncCb: (data: number, message?: string) => void = () => {};
+  let buf = '';
+  sync.on('data', (b: Buffer) => {
+    buf += b.toString();
+    for (let end = jsonEnd(buf); end > 0; end = jsonEnd(buf)) {
+      const msg = JSON.parse(buf.slice(0, end)) as { data: number; message?: string };
+      buf = buf.slice(end).replace(/^\s+/, '');
+      syncCb(msg.data, msg.message);
+    }
+  });
+  sync.on('end', () => syncCb(Number.NaN, 'conmon ended without reporting the exec session'));
+  const attachReady = new Promise<void>((resolve, reject) => {
+    attachPipe.once('data', () => { attachPipe.destroy(); resolve(); });
+    attachPipe.once('end', () => reject(new Internal('conmon ended before its attach socket was ready')));
+  });
+  attachReady.catch(() => {});
+  return {
+    onSync: (cb) => { syncCb = cb; },
+    attachReady,
+    start: () => { startPipe.write('s'); },
+  };
+}
+
+/** The length of the first complete JSON object in s, or 0. */
+function jsonEnd(s: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (inString) { if (c === '\\') i++; else if (c === '"') inString = false; continue; }
+    if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+  }
+  return 0;
+}

@@ -178,6 +178,21 @@ for (const client of CLIENTS) {
       assert.equal(r.stdout, '/dev/pts/0\r\nxterm\r\n');
     });
 
+    test('exec runs a command in a running container, with stdin and exit codes', async () => {
+      const x = name('exec');
+      assert.equal((await dk(['run', '-d', '--name', x, 'busybox', 'sleep', '100'])).code, 0);
+      try {
+        const r = await dk(['exec', x, 'echo', 'execd']);
+        assert.equal(r.stdout, 'execd\n', r.stderr);
+        assert.equal(r.code, 0);
+        assert.equal((await dk(['exec', x, 'sh', '-c', 'exit 6'])).code, 6);
+        assert.equal((await dk(['exec', '-i', x, 'cat'], { input: 'piped\n' })).stdout, 'piped\n');
+        assert.equal((await dk(['exec', x, 'nosuchcmd'])).code, 127);
+      } finally {
+        await dk(['rm', '-f', x]);
+      }
+    });
+
     test('a second run with the same name is a Conflict', async () => {
       const x = name('dup');
       const a = await dk(['run', '--name', x, 'busybox', 'true']);

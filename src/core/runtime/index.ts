@@ -1,2 +1,3 @@
 export * from './contracts';
 export * from './oci-spec';
+export * from './exec';

@@ -8,3 +8,4 @@ export function cliRuntime(name: string, path: string, stateRoot: string): OciRu
 
 export { conmonMonitor } from './conmon-monitor';
 export { conmonAttach } from './conmon-attach';
+export { conmonExec } from './conmon-exec';

@@ -34,6 +34,7 @@ export class ContainerService {
   private waiters = new Map<string, Waiter[]>();
   private pendingAttach = new Map<string, AttachSession[]>();
   private restartTimers = new Map<string, NodeJS.Timeout>();
+  private exitListeners: ((id: string) => void)[] = [];
   private watcher?: FSWatcher;
 
   constructor(readonly ctx: ContainerContext) {}
@@ -114,8 +115,10 @@ export class ContainerService {
         (sandbox ? this.ctx.network.detach(sandbox) : Promise.resolve()).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
         this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) })),
         rm(bundleDir(this.ctx, id), { recursive: true, force: true }),
+        rm(join(socketDir(this.ctx), id), { force: true }),
       ]);
       await rm(file, { force: true });
+      this.exitListeners.forEach((l) => l(id));
     };
     rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString() };
     rec.sandbox = undefined;
@@ -176,6 +179,9 @@ export class ContainerService {
   }
 
   create(req: CreateRequest) { return createContainer(this.ctx, req); }
+
+  /** Calls cb with a container's ID each time one stops running (exec sessions end with it). */
+  onExit(cb: (id: string) => void): void { this.exitListeners.push(cb); }
 
   inspect(ref: string): ContainerRecord { return this.store.get(ref); }
 

@@ -5,3 +5,4 @@ export { effectiveNetworkMode } from './types';
 export type { AttachSink, AttachOptions } from './attach-session';
 export { readLogs, type LogOptions } from './read-logs';
 export { logPath } from './start-container';
+export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';

@@ -11,6 +11,8 @@ import type { CliStreams } from '../../context';
 export interface AttachSessionOptions {
   id: string; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean;
   detachKeys?: string; sigProxy?: boolean; logs?: boolean;
+  /** Another stream than the container's attach (an exec session), with its own resize. */
+  stream?: { open(): Promise<{ socket: Socket }>; resize(size: { height: number; width: number }): Promise<void> };
 }
 
 export interface AttachSession {
@@ -37,9 +39,10 @@ export function parseDetachKeys(spec: string): Buffer {
 }
 
 export async function openAttachSession(client: EngineClient, io: CliStreams, o: AttachSessionOptions): Promise<AttachSession> {
-  const { socket } = await client.containers.attach(o.id, {
+  const { socket } = o.stream ? await o.stream.open() : await client.containers.attach(o.id, {
     stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, logs: o.logs, detachKeys: o.detachKeys,
   });
+  const resizeTo = o.stream?.resize ?? ((size: { height: number; width: number }) => client.containers.resize(o.id, size));
   const cleanups: (() => void)[] = [];
   let detached = false;
   const rawMode = o.tty && o.stdin && io.stdin.isTTY && io.stdin.setRawMode;
@@ -70,7 +73,7 @@ export async function openAttachSession(client: EngineClient, io: CliStreams, o:
       if (!o.tty || !io.stdout.isTTY) return;
       const resize = () => {
         const { rows, columns } = io.stdout;
-        if (rows && columns) void client.containers.resize(o.id, { height: rows, width: columns }).catch(() => undefined);
+        if (rows && columns) void resizeTo({ height: rows, width: columns }).catch(() => undefined);
       };
       resize();
       process.on('SIGWINCH', resize);
