@@ -12,6 +12,15 @@ import { runCommand } from './commands/container/run';
 import { startCommand } from './commands/container/start';
 import { killCommand, restartCommand, stopCommand } from './commands/container/stop';
 import { waitCommand } from './commands/container/wait';
+import { pauseCommand } from './commands/container/pause';
+import { unpauseCommand } from './commands/container/unpause';
+import { topCommand } from './commands/container/top';
+import { portCommand } from './commands/container/port';
+import { renameCommand } from './commands/container/rename';
+import { pruneCommand } from './commands/container/prune';
+import { updateCommand } from './commands/container/update';
+import { statsCommand } from './commands/container/stats';
+import { eventsCommand } from './commands/system/events';
 import { historyCommand } from './commands/image/history';
 import { imagesCommand } from './commands/image/images';
 import { importCommand } from './commands/image/import';
@@ -37,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
     attachCommand(ctx), createCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
     psCommand(ctx, 'ls').aliases(['ps', 'list']), restartCommand(ctx), rmCommand(ctx).aliases(['remove']),
     runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
+    pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), pruneCommand(ctx), updateCommand(ctx), statsCommand(ctx),
   ];
   const imageVerbs = (): Command[] => [
     historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
@@ -52,10 +62,11 @@ export function buildProgram(ctx: CliContext): Command {
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx),
     imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
+    pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),
-    group('system', 'Manage Docker', [infoCommand(ctx)]),
+    group('system', 'Manage Docker', [eventsCommand(ctx), infoCommand(ctx)]),
   ]) program.addCommand(c);
   return program;
 }

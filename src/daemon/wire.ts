@@ -3,6 +3,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Router } from '../server/router';
 import { containerRoutes } from '../server/routes/containers';
+import { containerOpsRoutes } from '../server/routes/container-ops';
 import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
 import { ContainerService } from '../services/containers';
@@ -95,6 +96,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     liveRestore: cfg.liveRestore,
   });
   containerRoutes(router, containers);
+  containerOpsRoutes(router, containers);
   imageRoutes(router, images);
   return { router, containers, images, close: () => containers.close() };
 }

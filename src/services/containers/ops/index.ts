@@ -1,0 +1,6 @@
+/** Container operations beyond the lifecycle: pause, top, prune, update, stats. */
+export { pauseContainer, unpauseContainer } from './pause';
+export { topContainer, type TopResult } from './top';
+export { pruneContainers, type PruneReport } from './prune';
+export { updateContainer, type UpdateBody } from './update';
+export { collectStats, type StatsOptions } from './stats';
