@@ -4,6 +4,7 @@ import { PROG, newCommand } from './command-kit';
 import type { CliContext } from './context';
 import { berthVersion } from './build-info';
 import { attachCommand } from './commands/container/attach';
+import { execCommand } from './commands/container/exec';
 import { createCommand } from './commands/container/create';
 import { logsCommand } from './commands/container/logs';
 import { psCommand } from './commands/container/ps';
@@ -43,7 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     .enablePositionalOptions();
 
   const containerVerbs = (): Command[] => [
-    attachCommand(ctx), createCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
+    attachCommand(ctx), createCommand(ctx), execCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
     psCommand(ctx, 'ls').aliases(['ps', 'list']), restartCommand(ctx), rmCommand(ctx).aliases(['remove']),
     runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), pruneCommand(ctx), updateCommand(ctx), statsCommand(ctx),
@@ -60,7 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   for (const c of [
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
-    rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx),
+    rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
     imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),

@@ -6,11 +6,12 @@ import { containerRoutes } from '../server/routes/containers';
 import { containerOpsRoutes } from '../server/routes/container-ops';
 import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
-import { ContainerService } from '../services/containers';
+import { ContainerService, ExecService } from '../services/containers';
 import { ImageService } from '../services/images';
 import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
-import { cliRuntime, conmonMonitor, conmonAttach } from '../plugins/runtime-oci';
+import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/runtime-oci';
+import { execRoutes } from '../server/routes/exec';
 import type { OciRuntime } from '../core/runtime';
 import { IpNetns } from '../sys/netns';
 import { BridgeAttacher } from '../plugins/network-bridge';
@@ -96,6 +97,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     liveRestore: cfg.liveRestore,
   });
   containerRoutes(router, containers);
+  execRoutes(router, new ExecService(containers.ctx, containers, conmonExec));
   containerOpsRoutes(router, containers);
   imageRoutes(router, images);
   return { router, containers, images, close: () => containers.close() };
