@@ -49,6 +49,25 @@ class Target {
     return res.ms;
   }
 
+  /** `<cli> exec <name> true` into a running container made on the warm-up iteration. */
+  async execTrue(name: string, warmup: boolean): Promise<number> {
+    if (warmup) {
+      this.pending.add(name);
+      await runChecked(this.cli, ['run', '-d', '--name', name, 'busybox', 'sleep', '1000'], { env: this.env });
+    }
+    return this.cmd(['exec', name, 'true']);
+  }
+
+  /** `<cli> start <name>` of a container created (untimed) just before. */
+  async startCreated(name: string): Promise<number> {
+    this.pending.add(name);
+    await runChecked(this.cli, ['create', '--name', name, 'busybox', 'true'], { env: this.env });
+    const ms = await this.cmd(['start', name]);
+    await runChecked(this.cli, ['rm', '-f', name], { env: this.env });
+    this.pending.delete(name);
+    return ms;
+  }
+
   async cmd(args: string[]): Promise<number> {
     return (await runChecked(this.cli, args, { env: this.env })).ms;
   }
@@ -167,6 +186,18 @@ async function main(): Promise<number> {
         if (!hasImage) { skip(`${label} -> docker`, 'busybox image not present in Docker (no pull)'); continue; }
         targets.push(t);
         cases.push({ name: `${label} -> docker`, iterate: (i) => t.runTrue(`${tag}-dd${k}-${i < 0 ? 'w' : i}`) });
+      }
+    }
+    const cli = clis[0];
+    if (cli) {
+      const engines: [string, string, boolean][] = [['berthd', BERTH_SOCK, berthUp], ['docker', DOCKER_SOCK, dockerUp]];
+      for (const [engine, sock, up] of engines) {
+        if (!up) continue;
+        const t = new Target(cli, sock);
+        if (engine === 'docker' && (await runTimed(cli, ['image', 'inspect', 'busybox'], { env: t.env })).code !== 0) continue;
+        targets.push(t);
+        cases.push({ name: `docker exec c true -> ${engine}`, iterate: (i) => t.execTrue(`${tag}-exec-${engine}`, i < 0) });
+        cases.push({ name: `docker start (created) -> ${engine}`, iterate: (i) => t.startCreated(`${tag}-start-${engine}-${i < 0 ? 'w' : i}`) });
       }
     }
     if (!dockerUp) skip('docker run -> docker', `no Docker engine answering on ${DOCKER_SOCK}`);
