@@ -13,6 +13,9 @@ import { runCommand } from './commands/container/run';
 import { startCommand } from './commands/container/start';
 import { killCommand, restartCommand, stopCommand } from './commands/container/stop';
 import { waitCommand } from './commands/container/wait';
+import { cpCommand } from './commands/container/cp';
+import { diffCommand } from './commands/container/diff';
+import { exportCommand } from './commands/container/export';
 import { pauseCommand } from './commands/container/pause';
 import { unpauseCommand } from './commands/container/unpause';
 import { topCommand } from './commands/container/top';
@@ -47,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
     attachCommand(ctx), createCommand(ctx), execCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
     psCommand(ctx, 'ls').aliases(['ps', 'list']), restartCommand(ctx), rmCommand(ctx).aliases(['remove']),
     runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
+    cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), pruneCommand(ctx), updateCommand(ctx), statsCommand(ctx),
   ];
   const imageVerbs = (): Command[] => [
@@ -64,6 +68,7 @@ export function buildProgram(ctx: CliContext): Command {
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
     imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
+    cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),

@@ -6,3 +6,4 @@ export { errorFromStatus, errorMessage, isDaemonError } from './errors';
 export { encodeFilters, type WaitCondition, type AttachOptions, type ListOptions, type LogsOptions } from './containers';
 export type * from './types';
 export { ExecApi, type ExecCreateBody, type ExecInspect } from './exec';
+export { ArchiveApi, type ContainerPathStat, type ContainerChange } from './archive';

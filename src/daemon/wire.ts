@@ -6,6 +6,8 @@ import { containerRoutes } from '../server/routes/containers';
 import { containerOpsRoutes } from '../server/routes/container-ops';
 import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
+import { containerArchiveRoutes } from '../server/routes/container-archive';
+import { ContainerArchive } from '../services/containers/archive';
 import { ContainerService, ExecService } from '../services/containers';
 import { ImageService } from '../services/images';
 import { EventBus } from '../services/events';
@@ -100,5 +102,6 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   execRoutes(router, new ExecService(containers.ctx, containers, conmonExec));
   containerOpsRoutes(router, containers);
   imageRoutes(router, images);
+  containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: () => containers.close() };
 }
