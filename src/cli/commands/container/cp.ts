@@ -74,7 +74,7 @@ export function rebaseTar(input: Readable, oldBase: string, newBase: string): Re
   ex.on('error', (e) => pack.destroy(e));
   input.on('error', (e) => ex.destroy(e));
   input.pipe(ex);
-  return pack as unknown as Readable;
+  return Readable.from(pack, { objectMode: false });
 }
 
 /** A tar of a local file or directory, its entries named `name[/...]`; never follows symlinks inside. */
@@ -94,7 +94,7 @@ function tarLocal(path: string, name: string): Readable {
     }
   };
   add(path, name).then(() => pack.finalize(), (e) => pack.destroy(e as Error));
-  return pack as unknown as Readable;
+  return Readable.from(pack, { objectMode: false });
 }
 
 /** Docker's PrepareArchiveCopy: the directory to extract into and the archive to extract there. */
