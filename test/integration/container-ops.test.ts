@@ -81,7 +81,7 @@ test('port, rename, update and prune', async () => {
   assert.deepEqual([port.code, port.stdout], [0, '']);
   const one = await d.cli(['port', 'keep', '80']);
   assert.equal(one.code, 1);
-  assert.match(one.stderr, /No public port '80\/tcp' published for keep/);
+  assert.match(one.stderr, /^Error: No public port '80' published for keep\n$/);
 
   assert.equal((await d.cli(['rename', 'keep', 'kept'])).code, 0);
   assert.equal((await inspect('kept')).Name, '/kept');

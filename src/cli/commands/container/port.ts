@@ -31,7 +31,7 @@ export function portCommand(ctx: CliContext): Command {
       const [port, proto = 'tcp'] = spec.split('/', 2);
       const key = `${port}/${proto}`;
       const lines = portLines(ports, key);
-      if (!lines.length) throw new Error(`Error: No public port '${key}' published for ${id}`);
+      if (!lines.length) throw new Error(`Error: No public port '${spec}' published for ${id}`);
       ctx.out(lines.map((l) => `${l}\n`).join(''));
       return;
     }

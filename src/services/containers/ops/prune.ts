@@ -43,7 +43,10 @@ export function pruneSelects(rec: ContainerRecord, filters: Map<string, string[]
 
 const STOPPED = new Set(['created', 'exited', 'dead']);
 
+const FILTERS = new Set(['until', 'label', 'label!']);
+
 export async function pruneContainers(svc: ContainerService, filters: Map<string, string[]>): Promise<PruneReport> {
+  for (const key of filters.keys()) if (!FILTERS.has(key)) throw new InvalidArgument(`invalid filter '${key}'`);
   const chosen = svc.list().filter((r) => STOPPED.has(r.state.status) && pruneSelects(r, filters));
   const deleted: string[] = [];
   for (const rec of chosen) {

@@ -62,7 +62,7 @@ export async function topContainer(svc: ContainerService, ref: string, psArgs = 
   validatePsArgs(` ${args}`);
   const rec = svc.store.get(ref);
   if (rec.state.status === 'restarting') throw new Conflict(`Container ${rec.id} is restarting, wait until the container is running`);
-  if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new Conflict(`container ${rec.id} is not running`);
+  if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new Conflict(`Container ${rec.id} is not running`);
   const pids = await host.pids(rec.id);
   return parsePsOutput(await host.ps(args.split(/\s+/)), pids);
 }
