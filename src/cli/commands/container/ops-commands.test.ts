@@ -5,7 +5,7 @@ import { formatPruneReport } from './prune';
 import { formatTop } from './top';
 import { portLines } from './port';
 import { parseRestart, ramInBytes } from './update';
-import { eventTime, formatEvent, toTimestamp } from '../system/events';
+import { eventJson, eventTime, formatEvent, toTimestamp } from '../system/events';
 
 test('stats figures are computed as the docker CLI computes them', () => {
   const s = {
@@ -43,6 +43,8 @@ test('events print as docker: fixed nanoseconds, attributes sorted', () => {
   assert.equal(eventTime(1_795_104_000_000_000_000), '2026-11-19T16:00:00.000000000Z');
   assert.equal(formatEvent({ Type: 'container', Action: 'start', Actor: { ID: 'abc', Attributes: { name: 'x', image: 'busybox' } }, time: 1_795_104_000, timeNano: 1_795_104_000_000_000_000 }),
     '2026-11-19T16:00:00.000000000Z container start abc (image=busybox, name=x)');
+  assert.deepEqual(Object.keys(eventJson({ Type: 'container', Action: 'die', Actor: { ID: 'abc' }, scope: 'local', time: 1, timeNano: 1e9, status: 'die', id: 'abc', from: 'busybox' })),
+    ['status', 'id', 'from', 'Type', 'Action', 'Actor', 'scope', 'time', 'timeNano']);
   assert.equal(toTimestamp('1700000000'), '1700000000');
   assert.equal(toTimestamp('10s', 1_000_000), '990.000000000');
   assert.equal(toTimestamp('2026-11-19T16:00:00Z'), '1795104000.000000000');

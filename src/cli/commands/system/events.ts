@@ -46,6 +46,12 @@ export function toTimestamp(v: string, now = Date.now()): string {
   return (t / 1000).toFixed(9);
 }
 
+/** The message as the docker CLI marshals it: legacy fields first (omitted when empty). */
+export function eventJson(e: EventMessage): Record<string, unknown> {
+  const { status, id, from, Type, Action, Actor, scope, time, timeNano } = e;
+  return { ...(status ? { status } : {}), ...(id ? { id } : {}), ...(from ? { from } : {}), Type, Action, Actor, scope, time, timeNano };
+}
+
 interface EventsFlags { since?: string; until?: string; filter?: string[]; format?: string }
 
 export function eventsCommand(ctx: CliContext): Command {
@@ -58,7 +64,7 @@ export function eventsCommand(ctx: CliContext): Command {
     if (cmd.args.length) throw new UsageError(`"${cmd.name()}" accepts no arguments.`, 'args');
     const tpl = f.format && f.format !== 'json' ? new GoTemplate(unescapeFormat(f.format)) : undefined;
     const print = (e: EventMessage) => {
-      if (f.format === 'json') ctx.out(`${goJson(e)}\n`);
+      if (f.format === 'json') ctx.out(`${goJson(eventJson(e))}\n`);
       else ctx.out(`${tpl ? tpl.execute(e as unknown as Record<string, unknown>) : formatEvent(e)}\n`);
     };
     await ctx.client.transport.jsonLines<EventMessage>('GET', '/events', {

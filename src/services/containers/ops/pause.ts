@@ -9,6 +9,8 @@ export async function pauseContainer(svc: ContainerService, ref: string): Promis
   if (rec.state.status === 'restarting') throw new Conflict(`Container ${rec.id} is restarting, wait until the container is running`);
   if (rec.state.status !== 'running') throw new Conflict(`Container ${rec.id} is not running`);
   await svc.ctx.runtimes.get(rec.runtime)!.pause(rec.id);
+  // An exit recorded while the runtime froze the cgroup wins over the pause.
+  if (rec.state.status !== 'running') return;
   rec.state = { ...rec.state, status: 'paused' };
   await svc.store.save(rec);
   svc.ctx.events('pause', rec);
@@ -19,6 +21,7 @@ export async function unpauseContainer(svc: ContainerService, ref: string): Prom
   const rec = svc.store.get(ref);
   if (rec.state.status !== 'paused') throw new Conflict(`Container ${rec.id} is not paused`);
   await svc.ctx.runtimes.get(rec.runtime)!.resume(rec.id);
+  if (rec.state.status !== 'paused') return;
   rec.state = { ...rec.state, status: 'running' };
   await svc.store.save(rec);
   svc.ctx.events('unpause', rec);
