@@ -175,3 +175,16 @@ test('events prints a container start line for a container started after it bega
   assert.match(past.stdout, /^start evt$/m);
   await d.cli(['rm', '-f', 'evt']);
 });
+
+test('a paused container stays paused across a daemon restart and can be unpaused', async () => {
+  await d.cli(['run', '-d', '--name', 'frozen', 'busybox', 'sleep', '1000']);
+  assert.equal((await d.cli(['pause', 'frozen'])).code, 0);
+  await d.kill('SIGTERM');
+  await d.start();
+  assert.equal((await inspect('frozen')).State.Status, 'paused');
+  assert.equal((await d.cli(['unpause', 'frozen'])).code, 0);
+  assert.equal((await inspect('frozen')).State.Status, 'running');
+  const top = await d.api('GET', '/containers/frozen/top');
+  assert.match(top.json.Processes[0].at(-1), /sleep 1000/);
+  await d.cli(['rm', '-f', 'frozen']);
+});
