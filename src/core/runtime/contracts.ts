@@ -31,6 +31,10 @@ export interface MonitorCreateOptions {
   runtime: Pick<OciRuntime, 'name' | 'path' | 'globalArgs'>;
   /** k8s-file log the container's output is written to. */
   logPath: string;
+  /** `none` keeps no log; default k8s-file at logPath. */
+  logDriver?: 'k8s-file' | 'none';
+  /** Bytes the log may reach before the monitor starts it afresh; 0 or absent for no limit. */
+  logSizeMax?: number;
   /** The monitor writes `<exitDir>/<id>` holding the exit code when the container ends. */
   exitDir: string;
   /** The monitor makes `<socketDir>/<id>/attach` and a `ctl` fifo in the bundle. */

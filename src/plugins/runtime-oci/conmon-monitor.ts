@@ -7,7 +7,8 @@ export function conmonArgs(o: MonitorCreateOptions): string[] {
   return [
     '--api-version', '1', '-c', o.id, '-u', o.id, '-n', o.name,
     '-r', o.runtime.path, '-b', o.bundle, '-p', `${o.bundle}/pidfile`, '-P', `${o.bundle}/conmon.pid`,
-    '-l', `k8s-file:${o.logPath}`, '--exit-dir', o.exitDir, '--socket-dir-path', o.socketDir,
+    '-l', o.logDriver === 'none' ? 'none:' : `k8s-file:${o.logPath}`,
+    ...(o.logSizeMax && o.logDriver !== 'none' ? ['--log-size-max', String(o.logSizeMax)] : []), '--exit-dir', o.exitDir, '--socket-dir-path', o.socketDir,
     '--log-level', 'error',
     ...o.runtime.globalArgs.flatMap((a) => ['--runtime-arg', a]),
     ...(o.stdin ? ['-i'] : []), ...(o.stdin && o.leaveStdinOpen ? ['--leave-stdin-open'] : []), ...(o.tty ? ['-t'] : []),

@@ -2,7 +2,7 @@ import type { Router, RouteContext } from '../router';
 import { readJsonBody } from '../router';
 import { sendJson, sendStatus } from '../respond';
 import { parseBool, parseFilters, apiAtLeast } from '../../engine-api';
-import { InvalidArgument } from '../../errdefs';
+import { InvalidArgument, NotImplemented } from '../../errdefs';
 import { dockerTimestamp } from '../../lib/k8s-log';
 import { readLogs, logPath, effectiveNetworkMode, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
 import { containerInspect, containerSummary } from '../dto/container-dto';
@@ -130,6 +130,7 @@ export function containerRoutes(router: Router, svc: ContainerService): void {
     const stdout = parseBool(q.get('stdout'));
     const stderr = parseBool(q.get('stderr'));
     if (!stdout && !stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');
+    if ((rec.hostConfig.LogConfig as { Type?: string } | undefined)?.Type === 'none') throw new NotImplemented('configured logging driver does not support reading');
     const tailRaw = q.get('tail');
     const tail = !tailRaw || tailRaw === 'all' ? undefined : Number(tailRaw);
     const timestamps = parseBool(q.get('timestamps'));

@@ -7,6 +7,7 @@ import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
+import { logSettings } from './logging';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
 export interface CreateRequest {
@@ -55,6 +56,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
   validateHostMounts(hc);
+  logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
   ctx.network.validate(effectiveNetworkMode({ NetworkMode: networkMode }));
@@ -111,7 +113,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   const hostConfig: HostConfig = {
     Binds: null, PortBindings: {}, AutoRemove: false, Privileged: false, ReadonlyRootfs: false,
     CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [], ExtraHosts: null, Init: null,
-    ShmSize: 67108864, LogConfig: { Type: 'k8s-file', Config: {} }, ...hc,
+    ShmSize: 67108864, ...hc, LogConfig: { Type: (hc.LogConfig as { Type?: string } | undefined)?.Type || 'json-file', Config: (hc.LogConfig as { Config?: object } | undefined)?.Config ?? {} },
     NetworkMode: networkMode, Runtime: runtime,
     RestartPolicy: { Name: (restart || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
   };

@@ -9,6 +9,7 @@ import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerRecord } from './types';
 import type { AttachSession } from './attach-session';
 import { log } from '../../lib/logger';
+import { keepLog, logSettings } from './logging';
 
 /** Where `--init` puts the init binary, as Docker does. */
 const DOCKER_INIT = '/sbin/docker-init';
@@ -80,12 +81,15 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
     mark('bundle');
+    const logs = logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
     const pid = await ctx.monitor.create({
       id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
+      logDriver: logs.driver === 'none' ? 'none' : 'k8s-file', logSizeMax: logs.maxSize,
       exitDir: exitDir(ctx), socketDir: socketDir(ctx),
       stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce, tty: c.Tty,
     });
     mark('create');
+    if (logs.driver !== 'none') keepLog(rec.id, { path: logPath(ctx, rec.id), maxFile: logs.maxFile, pid });
     await Promise.all(attaches.map((a) => a.connect(ctx.attach, attachSocket(ctx, rec.id)).catch(() => a.finish())));
     await runtime.start(rec.id);
     mark('start');

@@ -11,6 +11,7 @@ export interface CreateFlags {
   stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[]; tmpfs?: string[];
   privileged?: boolean; capAdd?: string[]; capDrop?: string[]; init?: boolean; readOnly?: boolean;
   runtime?: string; platform?: string; expose?: string[];
+  logDriver?: string; logOpt?: string[];
 }
 
 export function addCreateFlags(cmd: Command): Command {
@@ -42,6 +43,8 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
     .option('--read-only', "Mount the container's root filesystem as read only")
     .option('--runtime <string>', 'Runtime to use for this container')
+    .option('--log-driver <string>', 'Logging driver for the container')
+    .option('--log-opt <list>', 'Log driver options', collect)
     .option('--platform <string>', 'Set platform if server is multi-platform capable');
 }
 
@@ -148,6 +151,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
     if (v.split(':').length > 1) binds.push(v); else volumes[v] = {};
   }
   const network = f.network ?? f.net ?? 'default';
+  const logConfig = parseLogOpts(f.logDriver ?? '', f.logOpt ?? []);
 
   const body: ContainerCreateBody = {
     Hostname: f.hostname ?? '', Domainname: '', User: f.user ?? '',
@@ -176,11 +180,24 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       ...(f.init ? { Init: true } : {}),
       ...(f.tmpfs?.length ? { Tmpfs: Object.fromEntries(f.tmpfs.map((t) => { const i = t.indexOf(':'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; })) } : {}),
       ...(f.runtime ? { Runtime: f.runtime } : {}),
+      LogConfig: logConfig,
     },
     NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
   };
   if (body.Volumes === undefined) delete body.Volumes;
   return { body, name: f.name, platform: f.platform };
+}
+
+/** `--log-opt k=v` as LogConfig.Config; the none driver takes no options (docker's CLI check). */
+export function parseLogOpts(driver: string, opts: string[]): { Type: string; Config: Record<string, string> } {
+  const config: Record<string, string> = {};
+  for (const o of opts) {
+    const i = o.indexOf('=');
+    if (i <= 0) throw new UsageError(`invalid argument "${o}" for "--log-opt" flag: invalid key value pair format`);
+    config[o.slice(0, i)] = o.slice(i + 1);
+  }
+  if (driver === 'none' && opts.length) throw new UsageError('invalid logging opts for driver none');
+  return { Type: driver, Config: config };
 }
 
 function isUserNetwork(mode: string): boolean {

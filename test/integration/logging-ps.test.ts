@@ -1,0 +1,68 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TestDaemon } from '../harness';
+
+const d = new TestDaemon('logps');
+before(() => d.start());
+after(() => d.stop());
+
+const inspect = async (ref: string) => (await d.api('GET', `/containers/${ref}/json`)).json;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('log driver: json-file by default, none refuses reading, unknown drivers and opts are refused', async () => {
+  assert.equal((await d.cli(['run', '--name', 'ldef', 'busybox', 'echo', 'hi'])).code, 0);
+  assert.deepEqual((await inspect('ldef')).HostConfig.LogConfig, { Type: 'json-file', Config: {} });
+  assert.equal((await d.cli(['logs', 'ldef'])).stdout, 'hi\n');
+
+  const none = await d.cli(['run', '--name', 'lnone', '--log-driver', 'none', 'busybox', 'echo', 'hi']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, 'hi\n');
+  assert.deepEqual((await inspect('lnone')).HostConfig.LogConfig, { Type: 'none', Config: {} });
+  const logs = await d.cli(['logs', 'lnone']);
+  assert.equal(logs.code, 1);
+  assert.match(logs.stderr, /Error response from daemon: configured logging driver does not support reading/);
+  assert.equal((await d.api('GET', '/containers/lnone/logs?stdout=1')).status, 501);
+
+  const k8s = await d.cli(['run', '--name', 'lk8s', '--log-driver', 'k8s-file', 'busybox', 'echo', 'k']);
+  assert.equal(k8s.code, 0, k8s.stderr);
+  assert.equal((await d.cli(['logs', 'lk8s'])).stdout, 'k\n');
+  assert.equal((await inspect('lk8s')).HostConfig.LogConfig.Type, 'k8s-file');
+
+  const bad = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { LogConfig: { Type: 'syslogx', Config: {} } } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.message, "logger: no log driver named 'syslogx' is registered");
+  const opt = await d.cli(['create', '--log-opt', 'foo=bar', 'busybox']);
+  assert.notEqual(opt.code, 0);
+  assert.match(opt.stderr, /unknown log opt 'foo' for json-file log driver/);
+  const size = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': 'abc' } } } });
+  assert.equal(size.status, 400);
+  assert.equal(size.json.message, "failed to initialize logging driver: invalid size: 'abc'");
+  const files = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { LogConfig: { Type: 'local', Config: { 'max-size': '1k', 'max-file': '0' } } } });
+  assert.equal(files.status, 400);
+  assert.equal(files.json.message, 'failed to initialize logging driver: max-file cannot be less than 1');
+  const noneOpts = await d.cli(['create', '--log-driver', 'none', '--log-opt', 'max-size=1k', 'busybox']);
+  assert.notEqual(noneOpts.code, 0);
+  assert.match(noneOpts.stderr, /invalid logging opts for driver none/);
+});
+
+test('log rotation: max-size and max-file bound the files on disk, logs read across them in order', async () => {
+  // Bursts of ~4.5 KB every 0.2 s: the keeper must see each file conmon replaces (see log-keeper.ts).
+  const script = 'i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); [ $((i % 100)) = 0 ] && sleep 0.2; done; sleep 0.3';
+  const r = await d.cli(['run', '--name', 'lrot', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', script]);
+  assert.equal(r.code, 0, r.stderr);
+  await sleep(500);
+  const s = await inspect('lrot');
+  const dir = join(s.LogPath, '..');
+  const names = (await readdir(dir)).filter((n) => n.startsWith('container.log'));
+  assert.deepEqual(names.sort(), ['container.log', 'container.log.1', 'container.log.2']);
+  for (const n of names) assert.ok((await stat(join(dir, n))).size <= 10 * 1024, `${n} over max-size`);
+  const out = (await d.cli(['logs', 'lrot'])).stdout.trim().split('\n');
+  assert.ok(out.length > 200 && out.length < 3000, `kept ${out.length} lines`);
+  assert.equal(out[out.length - 1], 'line-2999');
+  const first = Number(out[0].slice(5));
+  out.forEach((l, i) => assert.equal(l, `line-${first + i}`));
+  const tail = await d.cli(['logs', '--tail', '2', 'lrot']);
+  assert.equal(tail.stdout, 'line-2998\nline-2999\n');
+});
