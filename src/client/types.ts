@@ -10,6 +10,11 @@ export interface ContainerConfig {
   Volumes?: Record<string, Record<string, never>>;
   WorkingDir?: string; Entrypoint?: string[] | null;
   Labels?: Record<string, string>; StopSignal?: string; StopTimeout?: number;
+  Healthcheck?: HealthConfig;
+}
+/** Durations in nanoseconds; 0 inherits the image's value. */
+export interface HealthConfig {
+  Test?: string[] | null; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number;
 }
 export interface RestartPolicy { Name: string; MaximumRetryCount?: number }
 export interface HostConfig {

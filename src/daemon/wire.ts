@@ -8,7 +8,7 @@ import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
 import { containerArchiveRoutes } from '../server/routes/container-archive';
 import { ContainerArchive } from '../services/containers/archive';
-import { ContainerService, ExecService } from '../services/containers';
+import { ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
 import { ImageService } from '../services/images';
 import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
@@ -99,9 +99,14 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     liveRestore: cfg.liveRestore,
   });
   containerRoutes(router, containers);
-  execRoutes(router, new ExecService(containers.ctx, containers, conmonExec));
+  const execs = new ExecService(containers.ctx, containers, conmonExec);
+  execRoutes(router, execs);
+  const health = new HealthMonitor({ store, probe: new ExecProbeRunner(execs), events: containers.ctx.events });
+  containers.onStart((id) => { health.started(id).catch((e) => log.warn('health monitor start failed', { id, error: String(e) })); });
+  containers.onExit((id) => health.stop(id));
+  health.resume();
   containerOpsRoutes(router, containers);
   imageRoutes(router, images);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
-  return { router, containers, images, close: () => containers.close() };
+  return { router, containers, images, close: () => { health.close(); return containers.close(); } };
 }

@@ -1,5 +1,5 @@
 import { humanDuration } from '../../lib/human-duration';
-import { effectiveNetworkMode, type ContainerRecord } from '../../services/containers';
+import { effectiveNetworkMode, healthText, type ContainerRecord } from '../../services/containers';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -7,7 +7,7 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 export function statusText(rec: ContainerRecord, now = Date.now()): string {
   const s = rec.state;
   switch (s.status) {
-    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}${rec.health ? ` (${healthText(rec.health)})` : ''}`;
     case 'paused': return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`;
     case 'restarting': return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
     case 'removing': return 'Removal In Progress';
@@ -68,6 +68,7 @@ export function containerInspect(rec: ContainerRecord, paths: { dir: string; log
       Status: s.status, Running: s.status === 'running' || s.status === 'paused', Paused: s.status === 'paused',
       Restarting: s.status === 'restarting', OOMKilled: s.oomKilled, Dead: s.status === 'dead', Pid: s.pid,
       ExitCode: s.exitCode, Error: s.error, StartedAt: s.startedAt, FinishedAt: s.finishedAt,
+      ...(rec.health ? { Health: rec.health } : {}),
     },
     Image: rec.imageId,
     ResolvConfPath: `${paths.dir}/resolv.conf`,

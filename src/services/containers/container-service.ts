@@ -35,6 +35,9 @@ export class ContainerService {
   private pendingAttach = new Map<string, AttachSession[]>();
   private restartTimers = new Map<string, NodeJS.Timeout>();
   private exitListeners: ((id: string) => void)[] = [];
+  private startListeners: ((id: string) => void)[] = [];
+  /** The last restart delay per container, for Docker's back-off. */
+  private restartDelays = new Map<string, number>();
   private watcher?: FSWatcher;
 
   constructor(readonly ctx: ContainerContext) {}
@@ -132,13 +135,15 @@ export class ContainerService {
       this.restartTimers.set(id, setTimeout(() => {
         this.restartTimers.delete(id);
         this.start(rec.id).catch((e) => log.warn('restart failed', { id: rec.id, error: String(e) }));
-      }, 100));
+      }, this.nextRestartDelay(rec)));
     } else if (rec.hostConfig.AutoRemove) {
+      this.restartDelays.delete(id);
       // Nobody can reach the container again: forget it and answer the waiters first, then
       // release what it held (init() collects what a crash in between leaves).
       await this.removeLocked(rec);
       await release();
     } else {
+      this.restartDelays.delete(id);
       await release();
       await this.store.save(rec);
       this.notify(id, ['not-running', 'next-exit'], exitCode);
@@ -149,10 +154,23 @@ export class ContainerService {
   private async cancelRestart(rec: ContainerRecord): Promise<void> {
     clearTimeout(this.restartTimers.get(rec.id));
     this.restartTimers.delete(rec.id);
+    this.restartDelays.delete(rec.id);
     rec.manuallyStopped = true;
     rec.state.status = 'exited';
     await this.store.save(rec);
     this.notify(rec.id, ['not-running'], rec.state.exitCode);
+  }
+
+  /**
+   * Docker's back-off: 100 ms before the first restart, doubled for each restart of a container
+   * that ran less than 10 s, capped at a minute; a run of 10 s or more starts over at 100 ms.
+   */
+  private nextRestartDelay(rec: ContainerRecord): number {
+    const ran = Date.parse(rec.state.finishedAt) - Date.parse(rec.state.startedAt);
+    const prev = ran >= 10_000 ? 0 : this.restartDelays.get(rec.id) ?? 0;
+    const delay = prev ? Math.min(prev * 2, 60_000) : 100;
+    this.restartDelays.set(rec.id, delay);
+    return delay;
   }
 
   /** Whether the restart policy brings this just-exited container back. */
@@ -166,6 +184,7 @@ export class ContainerService {
   private async removeLocked(rec: ContainerRecord): Promise<void> {
     for (const a of this.pendingAttach.get(rec.id) ?? []) a.finish();
     this.pendingAttach.delete(rec.id);
+    this.restartDelays.delete(rec.id);
     await this.store.delete(rec);
     this.ctx.events('destroy', rec);
     this.notify(rec.id, ['not-running', 'next-exit', 'removed'], rec.state.exitCode);
@@ -183,6 +202,9 @@ export class ContainerService {
   /** Calls cb with a container's ID each time one stops running (exec sessions end with it). */
   onExit(cb: (id: string) => void): void { this.exitListeners.push(cb); }
 
+  /** Calls cb with a container's ID each time it starts (a restart by its policy included). */
+  onStart(cb: (id: string) => void): void { this.startListeners.push(cb); }
+
   inspect(ref: string): ContainerRecord { return this.store.get(ref); }
 
   list(): ContainerRecord[] { return this.store.all(); }
@@ -198,6 +220,7 @@ export class ContainerService {
         await startContainer(this.ctx, rec, attaches.filter((a) => !a.closed));
         this.ctx.events('start', rec);
       });
+      this.startListeners.forEach((l) => l(id));
     } catch (e) {
       // As Docker: an auto-remove container that fails to start is removed at once.
       const rec = this.store.find(id);

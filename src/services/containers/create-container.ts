@@ -7,6 +7,7 @@ import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
+import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
 import { logSettings } from './logging';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
@@ -45,6 +46,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   const b = req.body ?? {};
   if (typeof b !== 'object' || Array.isArray(b)) throw new InvalidArgument('invalid JSON: container config must be an object');
   if (!b.Image) throw new InvalidArgument('No image specified');
+  validateHealthcheck(b.Healthcheck as HealthConfig | null | undefined);
   let name = req.name?.replace(/^\//, '');
   if (name !== undefined && name !== '' && !isValidContainerName(name)) {
     throw new InvalidArgument(`Invalid container name (${req.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
@@ -107,7 +109,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     Labels: { ...(ic.Labels ?? {}), ...(b.Labels ?? {}) },
     ...(b.StopSignal || ic.StopSignal ? { StopSignal: b.StopSignal || ic.StopSignal } : {}),
     ...(b.StopTimeout !== undefined && b.StopTimeout !== null ? { StopTimeout: b.StopTimeout } : {}),
-    ...(b.Healthcheck ?? ic.Healthcheck ? { Healthcheck: b.Healthcheck ?? ic.Healthcheck } : {}),
+    ...(b.Healthcheck ?? ic.Healthcheck ? { Healthcheck: mergeHealthcheck(b.Healthcheck as HealthConfig, ic.Healthcheck as HealthConfig) } : {}),
   };
   if (Object.keys(config.ExposedPorts!).length === 0) delete config.ExposedPorts;
   const hostConfig: HostConfig = {

@@ -6,3 +6,4 @@ export type { AttachSink, AttachOptions } from './attach-session';
 export { readLogs, type LogOptions } from './read-logs';
 export { logPath } from './start-container';
 export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';
+export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './health';

@@ -63,6 +63,7 @@ export interface HostConfig {
 
 export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
 import type { SandboxRef } from '../../core/network';
+import type { HealthState } from './health/state';
 
 /** The network mode a container runs with: Docker's "default" (or none given) is the bridge. */
 export function effectiveNetworkMode(hc: Pick<HostConfig, 'NetworkMode'>): string {
@@ -86,4 +87,6 @@ export interface ContainerRecord {
   runtime: string;
   /** Set while the container runs. */
   sandbox?: SandboxRef;
+  /** The healthcheck's state, for a container with one that has run. */
+  health?: HealthState;
 }

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ContainerCreateBody, PortBinding } from '../../../client';
 import { UsageError, collect, intArg } from '../../command-kit';
+import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-flags';
 
-export interface CreateFlags {
+export interface CreateFlags extends HealthFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
@@ -15,7 +16,7 @@ export interface CreateFlags {
 }
 
 export function addCreateFlags(cmd: Command): Command {
-  return cmd
+  return addHealthFlags(cmd
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
@@ -45,7 +46,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--runtime <string>', 'Runtime to use for this container')
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
-    .option('--platform <string>', 'Set platform if server is multi-platform capable');
+    .option('--platform <string>', 'Set platform if server is multi-platform capable'));
 }
 
 /** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
@@ -132,6 +133,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
     attachStdin = attachStdout = attachStderr = false;
   }
   const restart = parseRestart(f.restart ?? 'no');
+  const healthcheck = buildHealthcheck(f);
   if (f.rm && restart.Name !== 'no') throw new UsageError('Conflicting options: --restart and --rm');
 
   const env = [
@@ -167,6 +169,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
     Labels: labels,
     ...(f.stopSignal ? { StopSignal: f.stopSignal } : {}),
     ...(f.stopTimeout !== undefined ? { StopTimeout: f.stopTimeout } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     HostConfig: {
       Binds: binds.length ? binds : null,
       NetworkMode: network,
