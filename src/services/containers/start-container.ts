@@ -86,7 +86,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
       logDriver: logs.driver === 'none' ? 'none' : 'k8s-file', logSizeMax: logs.maxSize,
       exitDir: exitDir(ctx), socketDir: socketDir(ctx),
-      stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce, tty: c.Tty,
+      // As dockerd: a TTY's stdin outlives every client (so `attach` after a detach can type).
+      stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce || c.Tty, tty: c.Tty,
     });
     mark('create');
     if (logs.driver !== 'none') keepLog(rec.id, { path: logPath(ctx, rec.id), maxFile: logs.maxFile, pid });
