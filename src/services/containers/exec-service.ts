@@ -123,7 +123,14 @@ export class ExecService {
   resize(id: string, height: number, width: number): void {
     const s = this.inspect(id);
     if (!s.running) throw new Conflict(`Exec ${id} is not running`);
-    if (s.config.Tty) this.ctx.attach.resize(join(this.dir(id), 'ctl'), height, width);
+    if (!s.config.Tty) return;
+    // Clients resize as soon as the stream is up, which can be before conmon made its ctl fifo.
+    try {
+      this.ctx.attach.resize(join(this.dir(id), 'ctl'), height, width);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Conflict(`Exec ${id} is not running`, { cause: e });
+      throw e;
+    }
   }
 
   /** The OCI process for a session: the container's own, with the exec's command and overrides. */

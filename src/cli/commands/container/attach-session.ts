@@ -71,11 +71,16 @@ export async function openAttachSession(client: EngineClient, io: CliStreams, o:
     close,
     startResizing() {
       if (!o.tty || !io.stdout.isTTY) return;
-      const resize = () => {
+      // The first resize can come before the daemon's terminal is ready: retry it, as docker does.
+      const resizeRetrying = (retries: number) => {
         const { rows, columns } = io.stdout;
-        if (rows && columns) void resizeTo({ height: rows, width: columns }).catch(() => undefined);
+        if (!rows || !columns) return;
+        void resizeTo({ height: rows, width: columns }).catch(() => {
+          if (retries > 0) setTimeout(() => resizeRetrying(retries - 1), 50).unref();
+        });
       };
-      resize();
+      const resize = () => resizeRetrying(0);
+      resizeRetrying(10);
       process.on('SIGWINCH', resize);
       cleanups.push(() => process.off('SIGWINCH', resize));
     },

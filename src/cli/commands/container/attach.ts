@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { FailedPrecondition } from '../../../errdefs';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
+import { ExitStatus } from '../../errors';
 import { openAttachSession } from './attach-session';
 
 interface AttachFlags { stdin?: boolean; sigProxy?: boolean; detachKeys?: string }
@@ -24,7 +25,8 @@ export function attachCommand(ctx: CliContext): Command {
       detachKeys: f.detachKeys, sigProxy: f.sigProxy !== false,
     });
     session.startResizing();
-    if (await session.done) return;
+    // docker's attach reports a detach as the error its escape proxy returns.
+    if (await session.done) throw new ExitStatus(1, 'read escape sequence');
     const after = await c.inspect(info.Id).catch(() => undefined);
     if (after && !after.State.Running) ctx.exitCode = after.State.ExitCode;
   });

@@ -38,7 +38,8 @@ export function execCommand(ctx: CliContext): Command {
       stream: { open: () => ctx.client.exec.startAttached(Id), resize: (size) => ctx.client.exec.resize(Id, size) },
     });
     session.startResizing();
-    if (await session.done) return;
+    // As docker exec: a detach is reported as the escape proxy's error.
+    if (await session.done) throw new ExitStatus(1, 'read escape sequence');
     const info = await ctx.client.exec.inspect(Id);
     ctx.exitCode = info.ExitCode ?? 0;
   });
