@@ -8,7 +8,7 @@ import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
 import { containerArchiveRoutes } from '../server/routes/container-archive';
 import { ContainerArchive } from '../services/containers/archive';
-import { ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
+import { dirSize, ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
 import { ImageService } from '../services/images';
 import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
@@ -98,7 +98,13 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     runtimes: RUNTIME_PATHS, defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
     liveRestore: cfg.liveRestore,
   });
-  containerRoutes(router, containers);
+  containerRoutes(router, containers, {
+    sizes: async (rec) => {
+      const rw = await dirSize(images.store.containers.paths(rec.id).upper);
+      const image = await images.inspect(rec.imageId).catch(() => undefined);
+      return { SizeRw: rw, SizeRootFs: rw + (image?.Size ?? 0) };
+    },
+  });
   const execs = new ExecService(containers.ctx, containers, conmonExec);
   execRoutes(router, execs);
   const health = new HealthMonitor({ store, probe: new ExecProbeRunner(execs), events: containers.ctx.events });

@@ -66,3 +66,83 @@ test('log rotation: max-size and max-file bound the files on disk, logs read acr
   const tail = await d.cli(['logs', '--tail', '2', 'lrot']);
   assert.equal(tail.stdout, 'line-2998\nline-2999\n');
 });
+
+test('ps filters: before, since, volume, network, health, exited, ancestor, and their errors', async () => {
+  await d.cli(['rm', '-f', 'ldef', 'lnone', 'lk8s', 'lrot']);
+  await d.cli(['container', 'prune', '-f']);
+  assert.equal((await d.cli(['run', '--name', 'fa', 'busybox', 'sh', '-c', 'exit 3'])).code, 3);
+  await sleep(20);
+  assert.equal((await d.cli(['run', '-d', '--name', 'fb', '-v', '/tmp:/data', 'busybox', 'sleep', '300'])).code, 0);
+  await sleep(20);
+  assert.equal((await d.cli(['run', '-d', '--name', 'fc', '-l', 'k=v', '--network', 'none', 'busybox', 'sleep', '300'])).code, 0);
+  const names = async (...args: string[]) => {
+    const r = await d.cli(['ps', ...args, '--format', '{{.Names}}']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim().split('\n').filter(Boolean);
+  };
+  assert.deepEqual(await names('--filter', 'since=fa'), ['fc', 'fb']);
+  assert.deepEqual(await names('--filter', 'before=fc'), ['fb']);
+  assert.deepEqual(await names('-a', '--filter', 'before=fc'), ['fb', 'fa']);
+  const fbId = (await inspect('fb')).Id as string;
+  assert.deepEqual(await names('-a', '--filter', `since=${fbId.slice(0, 12)}`), ['fc']);
+  assert.deepEqual(await names('--filter', 'volume=/data'), ['fb']);
+  assert.deepEqual(await names('--filter', 'volume=/tmp'), ['fb']);
+  assert.deepEqual(await names('--filter', 'network=bridge'), ['fb']);
+  assert.deepEqual(await names('--filter', 'network=none'), ['fc']);
+  assert.deepEqual(await names('--filter', 'health=none'), ['fc', 'fb']);
+  assert.deepEqual(await names('--filter', 'health=healthy'), []);
+  assert.deepEqual(await names('-a', '--filter', 'exited=3'), ['fa']);
+  assert.deepEqual(await names('-a', '--filter', 'exited=0'), []);
+  assert.deepEqual(await names('-a', '--filter', 'ancestor=busybox'), ['fc', 'fb', 'fa']);
+  assert.deepEqual(await names('--filter', 'ancestor=busybox:latest'), ['fc', 'fb']);
+  const imageId = (await inspect('fa')).Image as string;
+  assert.deepEqual(await names('--filter', `ancestor=${imageId.replace('sha256:', '').slice(0, 6)}`), ['fc', 'fb']);
+  assert.deepEqual(await names('--filter', 'ancestor=nope'), []);
+
+  const errs: [string, string][] = [
+    ['health=x', 'Unrecognised filter value for health: x'],
+    ['status=x', "Invalid filter 'status=x'"],
+    ['exited=abc', 'strconv.Atoi: parsing "abc": invalid syntax'],
+    ['since=nope', 'no such container nope'],
+    ['foo=1', "Invalid filter 'foo'"],
+  ];
+  for (const [f, msg] of errs) {
+    const r = await d.cli(['ps', '--filter', f]);
+    assert.equal(r.code, 1, f);
+    assert.equal(r.stderr, `Error response from daemon: ${msg}\n`);
+  }
+});
+
+test('ps -s and --format: SIZE column, json, Label, Size, Networks, Mounts, RunningFor, CreatedAt', async () => {
+  const s = await d.cli(['ps', '-s']);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\s+SIZE\n/);
+  assert.match(s.stdout, /\sfb\s+0B \(virtual \d+(\.\d+)?[kM]B\)\n/);
+  const api = await d.api('GET', '/containers/json?size=1');
+  const fb = api.json.find((c: { Names: string[] }) => c.Names[0] === '/fb');
+  assert.equal(fb.SizeRw, 0);
+  assert.ok(fb.SizeRootFs > 100_000);
+  assert.deepEqual(fb.Mounts.map((m: { Source: string; Destination: string }) => [m.Source, m.Destination]), [['/tmp', '/data']]);
+
+  const t = await d.cli(['ps', '--format', 'table {{.ID}}\t{{.Names}}']);
+  assert.match(t.stdout, /^CONTAINER ID\s+NAMES\n[0-9a-f]{12}\s+fc\n[0-9a-f]{12}\s+fb\n$/);
+  const fields = await d.cli(['ps', '--filter', 'name=fb', '--format', '{{.Label "k"}}|{{.Size}}|{{.Networks}}|{{.Mounts}}|{{.RunningFor}}|{{.CreatedAt}}']);
+  assert.match(fields.stdout, /^\|0B \(virtual [\d.]+[kM]B\)\|bridge\|\/tmp\|\d+ seconds? ago|Less than a second ago\|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n$/);
+  assert.equal((await d.cli(['ps', '--filter', 'name=fc', '--format', '{{.Label "k"}} {{.Networks}}'])).stdout, 'v none\n');
+  const json = JSON.parse((await d.cli(['ps', '--filter', 'name=fc', '--format', '{{json .}}'])).stdout);
+  assert.deepEqual(Object.keys(json), ['Command', 'CreatedAt', 'ID', 'Image', 'Labels', 'LocalVolumes', 'Mounts', 'Names', 'Networks', 'Platform', 'Ports', 'RunningFor', 'Size', 'State', 'Status']);
+  assert.equal(json.Labels, 'k=v');
+  assert.equal(json.Command, '"sleep 300"');
+});
+
+test('ps --format: template errors in Go\'s words, exit 1', async () => {
+  const exec = await d.cli(['ps', '--format', '{{.Nope}}']);
+  assert.equal(exec.code, 1);
+  assert.match(exec.stderr, /template: :1:2: executing "" at <\.Nope>: can't evaluate field Nope in type \*formatter\.ContainerContext\n$/);
+  const bad = await d.cli(['ps', '--format', '{{.ID}']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /template: :1: bad character U\+007D '\}'\n$/);
+  const fn = await d.cli(['ps', '--format', '{{ .Names | nope }}']);
+  assert.equal(fn.code, 1);
+  assert.match(fn.stderr, /template: :1: function "nope" not defined\n$/);
+});

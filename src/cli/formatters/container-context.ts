@@ -1,6 +1,7 @@
 /** The fields `ps --format` sees for a container, as docker's ContainerContext computes them. */
 import type { ContainerSummary, Port } from '../../client';
 import { goTimeString, humanSize, timeAgo } from './units';
+import { GO_TYPE } from './go-template';
 
 export const PS_DEFAULT_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 export const PS_HEADERS: Record<string, string> = {
@@ -50,6 +51,7 @@ export function containerContext(c: ContainerSummary, opts: { trunc: boolean; no
     LocalVolumes: () => String((c.Mounts ?? []).filter((m) => m.Type === 'volume').length),
     Networks: () => Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),
     Platform: null,
+    [GO_TYPE]: '*formatter.ContainerContext',
   };
 }
 

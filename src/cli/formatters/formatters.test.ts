@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ContainerSummary, ImageSummary } from '../../client';
 import { PS_DEFAULT_FORMAT, PS_HEADERS, containerContext, ellipsis } from './container-context';
 import { renderRows } from './format';
-import { renderTemplate } from './go-template';
+import { GO_TYPE, renderTemplate } from './go-template';
 import { IMAGES_DEFAULT_FORMAT, IMAGES_HEADERS, imageContext, imageRows } from './image-context';
 import { humanDuration, humanSize } from './units';
 
@@ -76,4 +76,14 @@ test('images table and json match docker', () => {
     'busybox      latest    fc6eb0e09386   59 seconds ago   1.98MB', ''].join('\n'));
   const json = renderRows('json', imageRows(images), rf);
   assert.match(json, /^\{"Containers":"N\/A","CreatedAt":"2027-01-15 07:59:01 \+0000 UTC","CreatedSince":"59 seconds ago","Digest":"\\u003cnone\\u003e","ID":"fc6eb0e09386","Repository":"busybox","SharedSize":"N\/A","Size":"1.98MB","Tag":"latest","UniqueSize":"N\/A","VirtualSize":"1.984MB"\}\n$/);
+});
+
+test('go template errors carry Go\'s positions and type names', () => {
+  const ctx = { ID: 'abc', [GO_TYPE]: '*formatter.ContainerContext' };
+  assert.throws(() => renderTemplate('{{.Nope}}', ctx), { message: `template: :1:2: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.ContainerContext` });
+  assert.throws(() => renderTemplate('{{.ID}}\t{{ .Nope}}', ctx), { message: `template: :1:11: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.ContainerContext` });
+  assert.throws(() => renderTemplate('a\n{{.Nope}}', { A: 1 }), { message: `template: :2:2: executing "" at <.Nope>: map has no entry for key "Nope"` });
+  assert.throws(() => renderTemplate('{{.ID}', ctx), { message: `template: :1: bad character U+007D '}'` });
+  assert.throws(() => renderTemplate('{{.ID', ctx), { message: 'template: :1: unclosed action' });
+  assert.equal(renderTemplate('{{json .}}', { B: () => 'b', A: 1, L: (k: string) => k, [GO_TYPE]: 'x' }), '{"A":1,"B":"b"}');
 });

@@ -9,8 +9,14 @@ import { formatGoValue, goSprintf, goJson, truthy } from './go-values';
 
 export class TemplateError extends Error {}
 
+/**
+ * The Go type a context object stands for, named in "can't evaluate field" errors
+ * (`*formatter.ContainerContext`); a context carrying it is a struct, not a map.
+ */
+export const GO_TYPE = Symbol.for('berth.goType');
+
 type Operand =
-  | { kind: 'field'; path: string[]; base: 'dot' | string }
+  | { kind: 'field'; path: string[]; base: 'dot' | string; pos?: string }
   | { kind: 'lit'; value: unknown }
   | { kind: 'ident'; name: string }
   | { kind: 'pipe'; pipe: Pipeline };
@@ -41,9 +47,9 @@ export function renderTemplate(source: string, data: unknown): string {
   return new GoTemplate(source).execute(data);
 }
 
-interface Tok { t: 'str' | 'num' | 'field' | 'var' | 'ident' | 'pipe' | 'open' | 'close' | 'comma' | 'decl'; v: string }
+interface Tok { t: 'str' | 'num' | 'field' | 'var' | 'ident' | 'pipe' | 'open' | 'close' | 'comma' | 'decl'; v: string; at: number }
 
-function lex(src: string): Tok[] {
+function lex(src: string, base = 0): Tok[] {
   const toks: Tok[] = [];
   const re = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\$[A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)|((?:\.[A-Za-z0-9_]+)+|\.)|([A-Za-z_][A-Za-z0-9_]*)|(\|)|(\()|(\))|(,)|(:?=))/y;
   let m: RegExpExecArray | null;
@@ -53,23 +59,26 @@ function lex(src: string): Tok[] {
     const at = re.lastIndex;
     m = re.exec(src);
     if (!m) throw new TemplateError(`template: :1: unexpected "${src.slice(at).trim()[0]}" in command`);
-    if (m[1]) toks.push({ t: 'str', v: JSON.parse(m[1]) as string });
-    else if (m[2]) toks.push({ t: 'str', v: m[2].slice(1, -1) });
-    else if (m[3]) toks.push({ t: 'num', v: m[3] });
-    else if (m[4]) toks.push({ t: 'var', v: m[4] });
-    else if (m[5]) toks.push({ t: 'field', v: m[5] });
-    else if (m[6]) toks.push({ t: 'ident', v: m[6] });
-    else if (m[7]) toks.push({ t: 'pipe', v: '|' });
-    else if (m[8]) toks.push({ t: 'open', v: '(' });
-    else if (m[9]) toks.push({ t: 'close', v: ')' });
-    else if (m[10]) toks.push({ t: 'comma', v: ',' });
-    else if (m[11]) toks.push({ t: 'decl', v: m[11] });
+    const tokAt = base + at + (m[0].length - m[0].trimStart().length);
+    const n = toks.length;
+    if (m[1]) toks.push({ at: 0, t: 'str', v: JSON.parse(m[1]) as string });
+    else if (m[2]) toks.push({ at: 0, t: 'str', v: m[2].slice(1, -1) });
+    else if (m[3]) toks.push({ at: 0, t: 'num', v: m[3] });
+    else if (m[4]) toks.push({ at: 0, t: 'var', v: m[4] });
+    else if (m[5]) toks.push({ at: 0, t: 'field', v: m[5] });
+    else if (m[6]) toks.push({ at: 0, t: 'ident', v: m[6] });
+    else if (m[7]) toks.push({ at: 0, t: 'pipe', v: '|' });
+    else if (m[8]) toks.push({ at: 0, t: 'open', v: '(' });
+    else if (m[9]) toks.push({ at: 0, t: 'close', v: ')' });
+    else if (m[10]) toks.push({ at: 0, t: 'comma', v: ',' });
+    else if (m[11]) toks.push({ at: 0, t: 'decl', v: m[11] });
+    for (let k = n; k < toks.length; k++) toks[k].at = tokAt;
   }
   return toks;
 }
 
-function parsePipeline(src: string): Pipeline {
-  const toks = lex(src);
+function parsePipeline(src: string, base = 0, where: (at: number) => string = () => '1'): Pipeline {
+  const toks = lex(src, base);
   let i = 0;
   const decl: string[] = [];
   const declAt = toks.findIndex((t) => t.t === 'decl');
@@ -87,7 +96,7 @@ function parsePipeline(src: string): Pipeline {
       if (t.t === 'open') { i++; const inner = parse(true); cmd.push({ kind: 'pipe', pipe: { decl: [], cmds: inner, src } }); continue; }
       if (t.t === 'str') cmd.push({ kind: 'lit', value: t.v });
       else if (t.t === 'num') cmd.push({ kind: 'lit', value: Number(t.v) });
-      else if (t.t === 'field') cmd.push({ kind: 'field', base: 'dot', path: t.v === '.' ? [] : t.v.slice(1).split('.') });
+      else if (t.t === 'field') cmd.push({ kind: 'field', base: 'dot', path: t.v === '.' ? [] : t.v.slice(1).split('.'), pos: where(t.at) });
       else if (t.t === 'var') { const [name, ...path] = t.v.split('.'); cmd.push({ kind: 'field', base: name, path }); }
       else if (t.t === 'ident') {
         if (t.v === 'true' || t.v === 'false') cmd.push({ kind: 'lit', value: t.v === 'true' });
@@ -105,7 +114,12 @@ function parsePipeline(src: string): Pipeline {
 
 function parse(source: string): Node[] {
   // Tokenise into text and actions, applying {{- and -}} trimming.
-  const parts: ({ text: string } | { action: string })[] = [];
+  const parts: ({ text: string } | { action: string; at: number })[] = [];
+  /** Go's `line:col` of a byte offset (col counted from 0). */
+  const where = (at: number) => {
+    const line = source.slice(0, at).split('\n').length;
+    return `${line}:${at - (source.lastIndexOf('\n', at - 1) + 1)}`;
+  };
   let last = 0;
   let trimNext = false;
   for (const m of source.matchAll(ACTION)) {
@@ -113,13 +127,18 @@ function parse(source: string): Node[] {
     if (trimNext) text = text.replace(/^\s+/, '');
     if (m[1]) text = text.replace(/\s+$/, '');
     if (text) parts.push({ text });
-    parts.push({ action: m[2].trim() });
+    parts.push({ action: m[2].trim(), at: m.index! + 2 + (m[1]?.length ?? 0) + (m[2].length - m[2].trimStart().length) });
     trimNext = !!m[3];
     last = m.index! + m[0].length;
   }
   let tail = source.slice(last);
   if (trimNext) tail = tail.replace(/^\s+/, '');
-  if (tail.includes('{{')) throw new TemplateError('template: :1: unclosed action');
+  const open = tail.indexOf('{{');
+  if (open >= 0) {
+    const line = source.slice(0, last + open).split('\n').length;
+    const bad = /[}]/.exec(tail.slice(open + 2));
+    throw new TemplateError(bad ? `template: :${line}: bad character U+007D '}'` : `template: :${line}: unclosed action`);
+  }
   if (tail) parts.push({ text: tail });
 
   let pos = 0;
@@ -129,20 +148,21 @@ function parse(source: string): Node[] {
       const p = parts[pos++];
       if ('text' in p) { nodes.push({ kind: 'text', text: p.text }); continue; }
       const a = p.action;
+      const at = p.at;
       if (a.startsWith('/*')) continue;
       const word = a.split(/\s+/)[0];
       if (word === 'end' || word === 'else') {
         if (!terminators.includes(word)) throw new TemplateError(`template: :1: unexpected {{${word}}}`);
         return { nodes, end: a };
       }
-      if (word === 'if' || word === 'with' || word === 'range') nodes.push(control(word, a.slice(word.length)));
-      else nodes.push({ kind: 'action', pipe: parsePipeline(a) });
+      if (word === 'if' || word === 'with' || word === 'range') nodes.push(control(word, a.slice(word.length), at + word.length));
+      else nodes.push({ kind: 'action', pipe: parsePipeline(a, at, where) });
     }
     if (terminators.length) throw new TemplateError('template: :1: unexpected EOF');
     return { nodes, end: '' };
   };
-  const control = (word: 'if' | 'with' | 'range', rest: string): Node => {
-    const pipe = parsePipeline(rest);
+  const control = (word: 'if' | 'with' | 'range', rest: string, at = 0): Node => {
+    const pipe = parsePipeline(rest, at, where);
     const body = block(['end', 'else']);
     let elseNodes: Node[] = [];
     if (body.end.startsWith('else')) {
@@ -243,8 +263,12 @@ function resolveField(o: Extract<Operand, { kind: 'field' }>, s: Scope, args: un
   o.path.forEach((name, i) => {
     if (v === null || v === undefined) { v = undefined; return; }
     if (typeof v !== 'object') throw new TemplateError(`template: :1:2: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: can't evaluate field ${name} in type ${typeof v}`);
-    const obj = v as Record<string, unknown>;
-    if (!(name in obj)) throw new TemplateError(`template: :1:2: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: map has no entry for key "${name}"`);
+    const obj = v as Record<string | symbol, unknown>;
+    if (!(name in obj)) {
+      const goType = obj[GO_TYPE];
+      const why = goType ? `can't evaluate field ${name} in type ${String(goType)}` : `map has no entry for key "${name}"`;
+      throw new TemplateError(`template: :${o.pos ?? '1:2'}: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: ${why}`);
+    }
     const next = obj[name];
     const isLast = i === o.path.length - 1;
     v = typeof next === 'function' ? (next as (...a: unknown[]) => unknown).apply(obj, isLast ? args : []) : next;
@@ -256,8 +280,21 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 const cmp = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : num(a) - num(b));
 const str = (v: unknown) => (typeof v === 'string' ? v : formatGoValue(v));
 
+/** A formatter context marshals as docker's contexts do: every field method called, keys sorted. */
+function marshalContext(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || !(GO_TYPE in v)) return v;
+  const obj = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) {
+    const f = obj[k];
+    if (typeof f === 'function' && f.length > 0) continue;
+    out[k] = typeof f === 'function' ? (f as () => unknown).call(obj) : f;
+  }
+  return out;
+}
+
 const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
-  json: (v) => goJson(v),
+  json: (v) => goJson(marshalContext(v)),
   join: (list, sep) => (Array.isArray(list) ? list.map(str).join(str(sep)) : str(list)),
   split: (s, sep) => str(s).split(str(sep)),
   upper: (s) => str(s).toUpperCase(),

@@ -1,4 +1,5 @@
 import { humanDuration } from '../../lib/human-duration';
+import { bindMounts } from '../../services/containers';
 import { effectiveNetworkMode, healthText, type ContainerRecord } from '../../services/containers';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -50,7 +51,7 @@ export function containerSummary(rec: ContainerRecord) {
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode },
     NetworkSettings: { Networks: networks(rec) },
-    Mounts: [],
+    Mounts: bindMounts(rec),
   };
 }
 

@@ -4,7 +4,7 @@ import { sendJson, sendStatus } from '../respond';
 import { parseBool, parseFilters, apiAtLeast } from '../../engine-api';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
 import { dockerTimestamp } from '../../lib/k8s-log';
-import { readLogs, logPath, effectiveNetworkMode, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
+import { readLogs, logPath, containerFilter, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
 import { containerInspect, containerSummary } from '../dto/container-dto';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
@@ -16,28 +16,6 @@ function filtersOf(ctx: RouteContext) {
   try { return parseFilters(ctx.query.get('filters')); } catch (e) { throw new InvalidArgument((e as Error).message); }
 }
 
-function matches(rec: ContainerRecord, filters: Map<string, string[]>): boolean {
-  for (const [key, values] of filters) {
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'id': return rec.id.startsWith(v);
-        case 'name': return new RegExp(v).test(rec.name) || new RegExp(v).test(`/${rec.name}`);
-        case 'status': return rec.state.status === v;
-        case 'exited': return rec.state.status === 'exited' && String(rec.state.exitCode) === v;
-        case 'label': {
-          const [k, val] = v.split('=', 2);
-          return k in (rec.config.Labels ?? {}) && (val === undefined || rec.config.Labels[k] === val);
-        }
-        case 'ancestor': return rec.config.Image === v || rec.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', ''));
-        case 'network': return effectiveNetworkMode(rec.hostConfig) === v;
-        default: throw new InvalidArgument(`invalid filter '${key}'`);
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /** Unix seconds (with fraction) or RFC 3339 to milliseconds; empty is 0. */
 function timeParam(v: string | null): number {
   if (!v) return 0;
@@ -47,7 +25,13 @@ function timeParam(v: string | null): number {
   return t;
 }
 
-export function containerRoutes(router: Router, svc: ContainerService): void {
+/** What listing with `size=1` needs from outside the container service. */
+export interface ContainerListDeps {
+  /** SizeRw (the container's writable layer) and SizeRootFs (that plus its image). */
+  sizes(rec: ContainerRecord): Promise<{ SizeRw: number; SizeRootFs: number }>;
+}
+
+export function containerRoutes(router: Router, svc: ContainerService, list?: ContainerListDeps): void {
   router.add('POST', '/containers/create', async (ctx) => {
     const body = await readJsonBody<CreateRequest['body']>(ctx.req);
     // API 1.44 made "default" (or no mode) read back as "bridge"; older clients keep "default".
@@ -63,12 +47,17 @@ export function containerRoutes(router: Router, svc: ContainerService): void {
     const all = parseBool(ctx.query.get('all'));
     const filters = filtersOf(ctx);
     const limit = Number(ctx.query.get('limit') ?? -1);
-    let list = svc.list()
+    const matches = await containerFilter(filters, {
+      find: (ref) => svc.store.find(ref),
+      imageId: (ref) => svc.ctx.images.resolveForContainer(ref).then((i) => i.id, () => undefined),
+    });
+    let recs = svc.list()
       .filter((r) => all || limit > 0 || r.state.status === 'running' || r.state.status === 'paused' || filters.has('status'))
-      .filter((r) => matches(r, filters))
+      .filter(matches)
       .sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
-    if (limit > 0) list = list.slice(0, limit);
-    sendJson(res(ctx), 200, list.map(containerSummary));
+    if (limit > 0) recs = recs.slice(0, limit);
+    const size = parseBool(ctx.query.get('size')) && list;
+    sendJson(res(ctx), 200, await Promise.all(recs.map(async (r) => (size ? { ...containerSummary(r), ...await size.sizes(r) } : containerSummary(r)))));
   });
 
   router.add('GET', '/containers/{id}/json', async (ctx) => {

@@ -5,5 +5,7 @@ export { effectiveNetworkMode } from './types';
 export type { AttachSink, AttachOptions } from './attach-session';
 export { readLogs, type LogOptions } from './read-logs';
 export { logPath } from './start-container';
+export { containerFilter, bindMounts, type ListFilterDeps } from './list-filter';
+export { dirSize } from './dir-size';
 export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';
 export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './health';
