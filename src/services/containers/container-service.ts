@@ -5,7 +5,8 @@ import { Conflict, InvalidArgument, NotFound, NotModified, isNotFound, hasErrno 
 import { log } from '../../lib/logger';
 import { KeyedLock } from './container-lock';
 import { createContainer, type CreateRequest } from './create-container';
-import { startContainer, bundleDir, exitDir, socketDir, attachSocket } from './start-container';
+import { startContainer, bundleDir, exitDir, socketDir, attachSocket, logPath } from './start-container';
+import { keepLog, logSettings } from './logging';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord } from './types';
@@ -59,6 +60,14 @@ export class ContainerService {
       if (!alive) await this.lock.run(rec.id, () => this.handleExit(rec.id, true));
     }
     for (const f of await readdir(exitDir(this.ctx))) this.onExitFile(f);
+    for (const rec of this.store.all()) {
+      if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
+      // Rotated log generations are kept again for containers that ran on while berthd was down.
+      try {
+        const logs = logSettings(rec.hostConfig.LogConfig as Parameters<typeof logSettings>[0]);
+        if (logs.driver !== 'none') keepLog(rec.id, { path: logPath(this.ctx, rec.id), maxFile: logs.maxFile, pid: rec.state.pid });
+      } catch (e) { log.warn('log keeper not resumed', { id: rec.id, error: String(e) }); }
+    }
     await this.collectOrphans();
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy.Name;
