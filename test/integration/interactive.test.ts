@@ -54,9 +54,9 @@ test('detach with ctrl-p ctrl-q, attach to the same shell, detach again, exit', 
   assert.match(await status('ia-det'), /^Up/);
 
   const b = term(berth('attach ia-det'));
-  b.typeLine('exit 0');
-  assert.equal(await b.exitCode(), 0);
-  assert.match(await status('ia-det'), /^Exited \(0\)/);
+  b.typeLine('exit 7');
+  assert.equal(await b.exitCode(), 7);
+  assert.match(await status('ia-det'), /^Exited \(7\)/);
 });
 
 test('--detach-keys ctrl-x,x replaces the default sequence (run and attach)', async () => {

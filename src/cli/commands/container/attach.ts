@@ -20,6 +20,9 @@ export function attachCommand(ctx: CliContext): Command {
     const c = ctx.client.containers;
     const info = await c.inspect(args[0]);
     if (!info.State.Running) throw new FailedPrecondition('You cannot attach to a stopped container, start it first');
+    // Registered before the stream, as docker does: the exit status is known once it ends.
+    const wait = await c.waitStarted(info.Id, 'not-running');
+    wait.result.catch(() => undefined);
     const session = await openAttachSession(ctx.client, ctx.io, {
       id: info.Id, tty: !!info.Config.Tty, stdin: f.stdin !== false && !!info.Config.OpenStdin, stdout: true, stderr: true,
       detachKeys: f.detachKeys, sigProxy: f.sigProxy !== false,
@@ -27,7 +30,6 @@ export function attachCommand(ctx: CliContext): Command {
     session.startResizing();
     // docker's attach reports a detach as the error its escape proxy returns.
     if (await session.done) throw new ExitStatus(1, 'read escape sequence');
-    const after = await c.inspect(info.Id).catch(() => undefined);
-    if (after && !after.State.Running) ctx.exitCode = after.State.ExitCode;
+    ctx.exitCode = (await wait.result).StatusCode;
   });
 }
