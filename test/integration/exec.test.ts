@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestDaemon, run } from '../harness';
+import { TestDaemon } from '../harness';
 
 const d = new TestDaemon('exec');
 before(async () => {
@@ -47,13 +47,6 @@ test('the exit code is in the exec inspect once the stream has closed', async ()
   assert.equal(j.json.Running, false);
   assert.equal(j.json.ContainerID.length, 64);
   assert.equal((await d.api('GET', '/exec/nosuch/json')).json.message, 'No such exec instance: nosuch');
-});
-
-test('exec -it gives a terminal (real pty through script)', async () => {
-  const r = await run('script', ['-qec', `node ${process.cwd()}/bin/berth -H ${d.host} exec -it box sh -c 'tty; echo $TERM'`, '/dev/null']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n/);
-  assert.match(r.stdout, /xterm/);
 });
 
 test('exec into a stopped container is a 409, and nothing is left behind', async () => {
