@@ -4,6 +4,7 @@ import { PROG, newCommand } from './command-kit';
 import type { CliContext } from './context';
 import { berthVersion } from './build-info';
 import { attachCommand } from './commands/container/attach';
+import { commitCommand } from './commands/container/commit';
 import { execCommand } from './commands/container/exec';
 import { createCommand } from './commands/container/create';
 import { logsCommand } from './commands/container/logs';
@@ -50,7 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
     attachCommand(ctx), createCommand(ctx), execCommand(ctx), inspectCommand(ctx, 'container'), killCommand(ctx), logsCommand(ctx),
     psCommand(ctx, 'ls').aliases(['ps', 'list']), restartCommand(ctx), rmCommand(ctx).aliases(['remove']),
     runCommand(ctx), startCommand(ctx), stopCommand(ctx), waitCommand(ctx),
-    cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
+    cpCommand(ctx), commitCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), pruneCommand(ctx), updateCommand(ctx), statsCommand(ctx),
   ];
   const imageVerbs = (): Command[] => [
@@ -68,7 +69,7 @@ export function buildProgram(ctx: CliContext): Command {
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
     imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
-    cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
+    commitCommand(ctx), cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),

@@ -23,6 +23,14 @@ export class ImagesApi {
   remove(name: string, o: { force?: boolean; noprune?: boolean } = {}): Promise<ImageDeleteItem[]> {
     return this.t.json('DELETE', `/images/${name}`, { query: { force: o.force, noprune: o.noprune } });
   }
+  /** `POST /commit`: a container's changes as a new image; returns its ID. */
+  async commit(container: string, o: { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean } = {}): Promise<string> {
+    const r = await this.t.json<{ Id: string }>('POST', '/commit', {
+      query: { container, repo: o.repo, tag: o.tag, comment: o.comment, author: o.author, changes: o.changes, pause: o.pause === false ? '0' : undefined },
+      body: {},
+    });
+    return r.Id;
+  }
   /** `POST /images/load`: a tar in, JSON-lines progress out. */
   load(tar: Readable, o: { quiet?: boolean }, onMessage: (m: JsonMessage) => void): Promise<void> {
     return this.t.jsonLines('POST', '/images/load', {

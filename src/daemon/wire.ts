@@ -7,6 +7,7 @@ import { containerOpsRoutes } from '../server/routes/container-ops';
 import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
 import { containerArchiveRoutes } from '../server/routes/container-archive';
+import { commitRoutes } from '../server/routes/commit';
 import { ContainerArchive } from '../services/containers/archive';
 import { dirSize, ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
 import { ImageService } from '../services/images';
@@ -113,6 +114,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   health.resume();
   containerOpsRoutes(router, containers);
   imageRoutes(router, images);
+  commitRoutes(router, containers, images);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: () => { health.close(); return containers.close(); } };
 }

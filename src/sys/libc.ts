@@ -12,6 +12,7 @@ interface Libc {
   umount2: (target: string, flags: number) => number;
   mknod: (path: string, mode: number, dev: number) => number;
   lsetxattr: (path: string, name: string, value: Buffer, size: number, flags: number) => number;
+  lgetxattr: (path: string, name: string, value: Buffer, size: number) => number;
 }
 
 let libc: Libc | undefined;
@@ -23,6 +24,7 @@ function load(): Libc {
     umount2: lib.func('int umount2(const char *target, int flags)'),
     mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
     lsetxattr: lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
+    lgetxattr: lib.func('intptr_t lgetxattr(const char *path, const char *name, void *value, size_t size)'),
   };
   return libc;
 }
@@ -61,4 +63,13 @@ export function mknod(path: string, kind: 'c' | 'b' | 'p', major: number, minor:
 export function lsetxattr(path: string, name: string, value: string): void {
   const v = Buffer.from(value);
   if (load().lsetxattr(path, name, v, v.length, 0) !== 0) fail('lsetxattr', path);
+}
+
+/** Reads an xattr of path itself (at most 4 KiB); undefined when it is not set (ENODATA). */
+export function lgetxattr(path: string, name: string): string | undefined {
+  const buf = Buffer.alloc(4096);
+  const n = Number(load().lgetxattr(path, name, buf, buf.length));
+  if (n >= 0) return buf.subarray(0, n).toString();
+  if (ERRNO_NAMES.get(koffi.errno()) === 'ENODATA') return undefined;
+  fail('lgetxattr', path);
 }

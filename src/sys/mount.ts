@@ -75,3 +75,8 @@ export async function mknod(path: string, kind: 'c' | 'b' | 'p', major: number, 
 export async function setXattr(path: string, name: string, value: string): Promise<void> {
   libc.lsetxattr(path, name, value);
 }
+
+/** An xattr of path itself; undefined when path has none by that name. */
+export async function getXattr(path: string, name: string): Promise<string | undefined> {
+  return libc.lgetxattr(path, name);
+}

@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
 import { NotFound, isNotFound } from '../../errdefs';
 import { isMounted, mountOverlay, unmount } from '../../sys/mount';
 import type { OverlayLayerStore } from './layer-store';
+import { tarUpperDir, type UpperTarOptions } from './upper-tar';
 
 export interface ContainerLayerRecord { imageId: string; chainId?: string }
 
@@ -77,6 +79,11 @@ export class OverlayContainerLayers {
       }
     }
     return out;
+  }
+
+  /** The container's changes as a layer tar, read from its upperdir (see tarUpperDir). */
+  diffTar(id: string, opts: UpperTarOptions = {}): Readable {
+    return tarUpperDir(this.paths(id).upper, opts);
   }
 
   paths(id: string): { upper: string; work: string; merged: string } {

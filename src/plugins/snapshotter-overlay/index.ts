@@ -1,2 +1,3 @@
 export { OverlayLayerStore, type ApplyLayerOptions, type AppliedLayer, type LayerInfo } from './layer-store';
 export { OverlayContainerLayers } from './container-layers';
+export { tarUpperDir, type UpperTarOptions } from './upper-tar';

@@ -8,6 +8,8 @@ import { toHistory, toInspect, toSummary, unixSeconds, type HistoryItem, type Im
 import { addTag, tagName } from './image-tag';
 import { removeImage, type DeleteItem, type RemoveOptions } from './image-remove';
 import { importImage, type ImportOptions } from './image-import';
+import { commitImage } from './image-commit';
+import type { ContainerConfig } from '../../core/images';
 import { loadImages } from './image-load';
 import { saveImages } from './image-save';
 import { busyboxRootfsTar } from './busybox';
@@ -17,6 +19,19 @@ export interface ImageServiceOptions {
   dataRoot: string;
   /** IDs of the containers whose image is imageId. */
   imageUsers: (imageId: string) => string[];
+}
+
+export interface CommitRequest {
+  containerId: string;
+  containerConfig: ContainerConfig;
+  config?: ContainerConfig;
+  /** Container paths left out of the layer (`/etc/hosts`, bind mount points). */
+  exclude?: ReadonlySet<string>;
+  repo?: string;
+  tag?: string;
+  comment?: string;
+  author?: string;
+  changes?: string[];
 }
 
 export interface ListOptions {
@@ -127,6 +142,22 @@ export class ImageService {
   /** `docker import`; returns the new image ID. */
   async importTar(stream: Readable, opts: ImportOptions = {}): Promise<string> {
     return (await this.store.ingest(() => importImage(this.store, stream, opts))).id;
+  }
+
+  /**
+   * `docker commit`: the container's upperdir (less `exclude`, the runtime's mount points)
+   * becomes a layer over its image; returns the new image ID. NotFound if the container has
+   * no rootfs or its image is gone; InvalidArgument for a bad repo/tag or change.
+   */
+  async commit(opts: CommitRequest): Promise<string> {
+    const rec = await this.store.containers.record(opts.containerId);
+    const parent = this.resolve(rec.imageId);
+    return (await this.store.ingest(() => commitImage(this.store, {
+      ...opts,
+      parent,
+      parentChainId: rec.chainId,
+      layer: this.store.containers.diffTar(opts.containerId, { exclude: opts.exclude }),
+    }))).id;
   }
 
   load(stream: Readable): Promise<string[]> {

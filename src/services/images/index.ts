@@ -1,4 +1,4 @@
-export { ImageService, type ImageServiceOptions, type ListOptions } from './image-service';
+export { ImageService, type ImageServiceOptions, type ListOptions, type CommitRequest } from './image-service';
 export type { ContainerRootfs } from './container-rootfs';
 export type { ImageSummary, ImageInspect, HistoryItem, InspectOptions } from './image-dto';
 export type { DeleteItem, RemoveOptions } from './image-remove';
