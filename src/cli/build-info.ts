@@ -8,7 +8,9 @@ let cached: string | undefined;
 export function berthVersion(): string {
   if (cached) return cached;
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    // dist/src/cli when compiled, dist/ when bundled: the first package.json upwards is ours.
+    const file = [['..'], ['..', '..'], ['..', '..', '..']].map((up) => path.join(__dirname, ...up, 'package.json')).find((f) => fs.existsSync(f));
+    const pkg = file ? JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string } : {};
     cached = pkg.version ?? 'dev';
   } catch { cached = 'dev'; }
   return cached;
