@@ -4,7 +4,8 @@
  * Measures, in one run and N iterations each (after one warm-up), the wall-clock time of:
  * the raw OCI runtime (`runc run` of a busybox bundle), `berth run --rm busybox true`, the
  * docker CLI against berthd and against a Docker engine when one answers, `berth ps` and
- * `berth inspect`, and the engines' own API latency. Prints median, p90 and the ratio to runc.
+ * `berth inspect`, the engines' own API latency, and `docker ps -a` over 100 created
+ * containers (last, so the other cases do not see them). Prints median, p90 and the ratio to runc.
  *
  * Uses the berthd on /run/berth/berth.sock, starting one (and stopping only that one) when
  * none answers. Removes everything it creates: bundles, runc state, containers, temp dirs.
@@ -25,6 +26,8 @@ const BERTH = join(REPO, 'bin/berth');
 const BERTHD = join(REPO, 'bin/berthd');
 const RUNC = 'runc';
 const BASELINE = 'runc run (raw runtime)';
+/** Containers created before timing `docker ps -a`. */
+const PS_CONTAINERS = 100;
 
 interface Case {
   name: string;
@@ -66,6 +69,21 @@ class Target {
     await runChecked(this.cli, ['rm', '-f', name], { env: this.env });
     this.pending.delete(name);
     return ms;
+  }
+
+  /**
+   * `<cli> ps -a` over `count` containers created (untimed, `<prefix>-<n>`, busybox true) on
+   * the warm-up iteration; they stay registered in `pending` for cleanup.
+   */
+  async psAll(prefix: string, count: number, warmup: boolean): Promise<number> {
+    if (warmup) {
+      for (let n = 0; n < count; n++) {
+        const name = `${prefix}-${n}`;
+        this.pending.add(name);
+        await runChecked(this.cli, ['create', '--name', name, 'busybox', 'true'], { env: this.env });
+      }
+    }
+    return this.cmd(['ps', '-a']);
   }
 
   async cmd(args: string[]): Promise<number> {
@@ -189,6 +207,7 @@ async function main(): Promise<number> {
       }
     }
     const cli = clis[0];
+    const psCases: Case[] = [];
     if (cli) {
       const engines: [string, string, boolean][] = [['berthd', BERTH_SOCK, berthUp], ['docker', DOCKER_SOCK, dockerUp]];
       for (const [engine, sock, up] of engines) {
@@ -198,6 +217,7 @@ async function main(): Promise<number> {
         targets.push(t);
         cases.push({ name: `docker exec c true -> ${engine}`, iterate: (i) => t.execTrue(`${tag}-exec-${engine}`, i < 0) });
         cases.push({ name: `docker start (created) -> ${engine}`, iterate: (i) => t.startCreated(`${tag}-start-${engine}-${i < 0 ? 'w' : i}`) });
+        psCases.push({ name: `docker ps -a (${PS_CONTAINERS} containers) -> ${engine}`, iterate: (i) => t.psAll(`${tag}-ps`, PS_CONTAINERS, i < 0) });
       }
     }
     if (!dockerUp) skip('docker run -> docker', `no Docker engine answering on ${DOCKER_SOCK}`);
@@ -227,6 +247,7 @@ async function main(): Promise<number> {
     if (dockerUp) {
       cases.push({ name: 'API GET /containers/json -> docker', iterate: () => timedGet(DOCKER_SOCK, '/containers/json') });
     }
+    cases.push(...psCases);
 
     for (const c of cases) {
       if (interrupted) break;

@@ -5,14 +5,16 @@
 import { isNotFound } from '../../../../errdefs';
 import type { ContainerService } from '../../container-service';
 import type { ContainerRecord } from '../../types';
-import { CgroupV1StatsReader } from './cgroup-v1';
 import { procHostStats, type HostStats } from './host-stats';
+import { selectCgroupReader } from './select-reader';
 import type { CgroupStatsReader, CpuStats, StatsJson } from './types';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export interface StatsSources { cgroups: CgroupStatsReader; host: HostStats }
-export const defaultSources = (): StatsSources => ({ cgroups: new CgroupV1StatsReader(), host: procHostStats });
+/** The host's cgroup layout is looked at once, on the first stats request of the daemon. */
+let hostReader: CgroupStatsReader | undefined;
+export const defaultSources = (): StatsSources => ({ cgroups: (hostReader ??= selectCgroupReader()), host: procHostStats });
 
 export interface StatsOptions {
   /** One object per second until the client leaves or the container stops. */
@@ -44,7 +46,8 @@ export async function sampleStats(rec: ContainerRecord, src: StatsSources): Prom
   s.pids_stats = cg.pids;
   s.blkio_stats = { ...s.blkio_stats, ...cg.blkio };
   s.cpu_stats = { ...cg.cpu, system_cpu_usage: system, online_cpus: src.host.onlineCpus() };
-  const limit = cg.memory.limit !== undefined && memTotal > 0 ? Math.min(cg.memory.limit, memTotal) : cg.memory.limit;
+  // No limit (v1's huge number, v2's 'max' read as undefined): the host's memory, as Docker.
+  const limit = memTotal > 0 ? Math.min(cg.memory.limit ?? memTotal, memTotal) : cg.memory.limit;
   s.memory_stats = { ...cg.memory, limit };
   if (networks && Object.keys(networks).length) s.networks = networks;
   return s;

@@ -19,7 +19,7 @@ export interface CgroupSample {
 
 /**
  * Reads a container's resource usage from its cgroups. One implementation per cgroup layout
- * (v1 hierarchies now; a v2 unified reader fits the same contract). Rejects with NotFound
+ * (cgroup-v1.ts, cgroup-v2.ts; select-reader.ts picks one). Rejects with NotFound
  * when the container's cgroup is gone.
  */
 export interface CgroupStatsReader {
