@@ -69,6 +69,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   const images = new ImageService({
     dataRoot: cfg.dataRoot,
     imageUsers: (imageId) => store.all().filter((c) => c.imageId === imageId).map((c) => c.id),
+    events: (action, id, attributes) => events.publish('image', action, id, attributes),
   });
   const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, cliRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
   const network = new BridgeAttacher({

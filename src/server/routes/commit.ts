@@ -6,7 +6,8 @@ import { parseBool } from '../../engine-api';
 import type { ContainerConfig as ImageContainerConfig } from '../../core/images';
 import { bindMounts, type ContainerService } from '../../services/containers';
 import { pauseContainer, unpauseContainer } from '../../services/containers/ops';
-import type { ImageService } from '../../services/images';
+import { tagName, type ImageService } from '../../services/images';
+import { familiar } from '../../core/images';
 
 /** Mount points the runtime binds over the rootfs: not part of the container's changes. */
 const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
@@ -34,6 +35,11 @@ export function commitRoutes(router: Router, containers: ContainerService, image
     } finally {
       if (paused && containers.store.find(rec.id)?.state.status === 'paused') await unpauseContainer(containers, rec.id);
     }
+    // moby's commit: a container event with the comment and the new image's ID and name
+    const repo = q.get('repo');
+    containers.ctx.events('commit', rec, {
+      comment: q.get('comment') ?? '', imageID: id, imageRef: repo ? familiar(tagName(repo, q.get('tag') || undefined)) : '',
+    });
     sendJson(ctx.res!, 201, { Id: id });
   });
 }

@@ -30,8 +30,8 @@ export class EventBus {
     this.emitter.emit('event', ev);
   }
 
-  /** Events at or after sinceSec (unix seconds) that are kept. */
-  since(sinceSec: number): EngineEvent[] { return this.recent.filter((e) => e.time >= sinceSec); }
+  /** Events at or after sinceSec (unix seconds, fractions count: `--since 1700000000.5`) that are kept. */
+  since(sinceSec: number): EngineEvent[] { return this.recent.filter((e) => e.timeNano >= sinceSec * 1e9); }
 
   subscribe(cb: (e: EngineEvent) => void): () => void {
     this.emitter.on('event', cb);

@@ -27,7 +27,7 @@ async function inside(dir: string, name: string): Promise<string> {
   return real;
 }
 
-async function importOne(store: ImageStore, dir: string, configPath: string, layerPaths: string[], tags: string[]): Promise<string[]> {
+async function importOne(store: ImageStore, dir: string, configPath: string, layerPaths: string[], tags: string[], onLoaded?: (id: string) => void): Promise<string[]> {
   const configBytes = await readFile(await inside(dir, configPath));
   const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
   const diffIds = config.rootfs?.diff_ids ?? [];
@@ -49,6 +49,7 @@ async function importOne(store: ImageStore, dir: string, configPath: string, lay
     messages.push(`Loaded image: ${familiar(formatFull(r))}`);
   }
   if (!tags.length) messages.push(`Loaded image ID: ${img.id}`);
+  onLoaded?.(img.id);
   return messages;
 }
 
@@ -63,9 +64,10 @@ async function resolveOciManifest(dir: string, desc: Descriptor): Promise<OciMan
 
 /**
  * `docker load`: a docker-archive (manifest.json), or an OCI layout (index.json), plain or
- * gzip-compressed. Returns Docker's messages (`Loaded image: busybox:latest`).
+ * gzip-compressed. Returns Docker's messages (`Loaded image: busybox:latest`); onLoaded gets
+ * each image's ID once it is stored and tagged.
  */
-export async function loadImages(store: ImageStore, input: Readable): Promise<string[]> {
+export async function loadImages(store: ImageStore, input: Readable, onLoaded?: (id: string) => void): Promise<string[]> {
   const dir = join(store.dataRoot, 'image', 'ingest', `load-${randomBytes(6).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   try {
@@ -84,7 +86,7 @@ export async function loadImages(store: ImageStore, input: Readable): Promise<st
     }
     const messages: string[] = [];
     if (manifest) {
-      for (const m of manifest) messages.push(...(await importOne(store, real, m.Config, m.Layers ?? [], m.RepoTags ?? [])));
+      for (const m of manifest) messages.push(...(await importOne(store, real, m.Config, m.Layers ?? [], m.RepoTags ?? [], onLoaded)));
       return messages;
     }
     let index: OciIndex;
@@ -97,7 +99,7 @@ export async function loadImages(store: ImageStore, input: Readable): Promise<st
       const m = await resolveOciManifest(real, desc);
       const name = desc.annotations?.['io.containerd.image.name'];
       const tags = name ? [name] : [];
-      messages.push(...(await importOne(store, real, `blobs/sha256/${hexOf(m.config.digest)}`, m.layers.map((l) => `blobs/sha256/${hexOf(l.digest)}`), tags)));
+      messages.push(...(await importOne(store, real, `blobs/sha256/${hexOf(m.config.digest)}`, m.layers.map((l) => `blobs/sha256/${hexOf(l.digest)}`), tags, onLoaded)));
     }
     return messages;
   } finally {

@@ -19,6 +19,8 @@ export interface ImageServiceOptions {
   dataRoot: string;
   /** IDs of the containers whose image is imageId. */
   imageUsers: (imageId: string) => string[];
+  /** Publishes an image event (Docker's Type "image"): action, Actor.ID (the image ID), attributes. */
+  events?: (action: string, id: string, attributes: Record<string, string>) => void;
 }
 
 export interface CommitRequest {
@@ -126,22 +128,45 @@ export class ImageService {
     return toHistory(this.store, this.resolve(ref));
   }
 
+  /**
+   * Docker's LogImageEventWithAttributes: the image's labels (while it exists), then `name`
+   * (the reference for tag, the image ID for the other actions).
+   */
+  private emit(action: string, id: string, name: string, labels?: Record<string, string>): void {
+    if (!this.opts.events) return;
+    const have = labels ?? this.store.images.get(id as Digest)?.config.config?.Labels ?? undefined;
+    this.opts.events(action, id, { ...(have ?? {}), name });
+  }
+
   /** Tags ref's image as repo[:tag] (tag defaults to latest). */
   async tag(ref: string, repo: string, tag?: string): Promise<void> {
     const img = this.resolve(ref);
-    await addTag(this.store, img, tagName(repo, tag));
+    const name = tagName(repo, tag);
+    await addTag(this.store, img, name);
+    this.emit('tag', img.id, familiar(name));
   }
 
   remove(ref: string, opts: RemoveOptions = {}): Promise<DeleteItem[]> {
-    return this.exclusive(() => {
+    return this.exclusive(async () => {
       const img = this.resolve(ref);
-      return removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
+      const labels = img.config.config?.Labels ?? {};
+      const items = await removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
+      // moby logs untag once per removed name and delete for the image (not its layers), Actor.ID the image ID
+      for (const it of items) {
+        if ('Untagged' in it) this.emit('untag', img.id, img.id, labels);
+        else if (it.Deleted === img.id) this.emit('delete', img.id, img.id, labels);
+      }
+      return items;
     });
   }
 
   /** `docker import`; returns the new image ID. */
   async importTar(stream: Readable, opts: ImportOptions = {}): Promise<string> {
-    return (await this.store.ingest(() => importImage(this.store, stream, opts))).id;
+    const id = (await this.store.ingest(() => importImage(this.store, stream, opts))).id;
+    // moby's ImportImage: TagImage (a tag event) then the import event
+    if (opts.repo) this.emit('tag', id, familiar(tagName(opts.repo, opts.tag)));
+    this.emit('import', id, id);
+    return id;
   }
 
   /**
@@ -152,20 +177,24 @@ export class ImageService {
   async commit(opts: CommitRequest): Promise<string> {
     const rec = await this.store.containers.record(opts.containerId);
     const parent = this.resolve(rec.imageId);
-    return (await this.store.ingest(() => commitImage(this.store, {
+    const id = (await this.store.ingest(() => commitImage(this.store, {
       ...opts,
       parent,
       parentChainId: rec.chainId,
       layer: this.store.containers.diffTar(opts.containerId, { exclude: opts.exclude }),
     }))).id;
+    // moby's TagImageWithReference logs the tag; the container's `commit` event is the caller's
+    if (opts.repo) this.emit('tag', id, familiar(tagName(opts.repo, opts.tag)));
+    return id;
   }
 
   load(stream: Readable): Promise<string[]> {
-    return this.store.ingest(() => loadImages(this.store, stream));
+    return this.store.ingest(() => loadImages(this.store, stream, (id) => this.emit('load', id, id)));
   }
 
-  save(refs: string[], out: Writable): Promise<void> {
-    return saveImages(this.store, refs, out);
+  async save(refs: string[], out: Writable): Promise<void> {
+    await saveImages(this.store, refs, out);
+    for (const id of new Set(refs.map((r) => this.resolve(r).id))) this.emit('save', id, id);
   }
 
   /** Makes `busybox:latest` from the host's busybox-static unless it exists; returns its ID. */

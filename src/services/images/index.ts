@@ -4,3 +4,4 @@ export type { ImageSummary, ImageInspect, HistoryItem, InspectOptions } from './
 export type { DeleteItem, RemoveOptions } from './image-remove';
 export type { ImportOptions } from './image-import';
 export type { StoredImage } from './image-store';
+export { tagName } from './image-tag';
