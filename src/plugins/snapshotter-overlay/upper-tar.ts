@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { getXattr } from '../../sys/mount';
+import { packEntry, packNode } from '../../lib/tar';
 
 export interface UpperTarOptions {
   /** Paths (`/etc/hosts`) left out: mount points the runtime made, not the container's changes. */
@@ -24,7 +24,7 @@ export function tarUpperDir(upper: string, opts: UpperTarOptions = {}): Readable
   const pack = tar.pack();
   const seen = new Map<string, string>();
   const exclude = opts.exclude ?? new Set<string>();
-  const entry = (h: Partial<tar.Header> & { name: string }) => new Promise<void>((resolve, reject) => pack.entry(h, (err) => (err ? reject(err) : resolve())));
+  const entry = (h: Partial<tar.Header> & { name: string }) => packEntry(pack, h);
   // a file entry without a body would wait for one to be written
   const marker = (name: string) => new Promise<void>((resolve, reject) => pack.entry({ name, type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0 }, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
 
@@ -44,20 +44,8 @@ export function tarUpperDir(upper: string, opts: UpperTarOptions = {}): Readable
           await marker(`${path}/${WH_OPAQUE}`);
         }
         await walk(path);
-      } else if (st.isSymbolicLink()) {
-        await entry({ ...base, type: 'symlink', linkname: await readlink(host) });
-      } else if (st.isFile()) {
-        const key = `${st.dev}:${st.ino}`;
-        const first = st.nlink > 1 ? seen.get(key) : undefined;
-        if (first) { await entry({ ...base, type: 'link', linkname: first }); continue; }
-        if (st.nlink > 1) seen.set(key, path);
-        await new Promise<void>((resolve, reject) => {
-          const sink = pack.entry({ ...base, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
-          createReadStream(host).on('error', reject).pipe(sink);
-        });
-      } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
-        const type = st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : 'block-device';
-        await entry({ ...base, type, devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) });
+      } else {
+        await packNode(pack, host, path, st, seen);
       }
     }
   };

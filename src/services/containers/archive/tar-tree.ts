@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { hasErrno } from '../../../errdefs';
 import { hostPathOf, type ContainerView } from './container-view';
+import { packEntry, packNode } from '../../../lib/tar';
 
 export interface TarTreeOptions {
   /** The container path to archive (already resolved; a symlink here is archived as a link). */
@@ -42,22 +42,11 @@ export function tarTree(view: ContainerView, opts: TarTreeOptions): Readable {
       for (const c of [...children].sort()) {
         await add(cpath === '/' ? '/' + c : cpath + '/' + c, name === '' ? c : name === '.' ? './' + c : posix.join(name, c));
       }
-    } else if (st.isSymbolicLink()) {
-      await entry({ ...base, type: 'symlink', linkname: await readlink(host) });
-    } else if (st.isFile()) {
-      const key = `${st.dev}:${st.ino}`;
-      if (st.nlink > 1 && seen.has(key)) { await entry({ ...base, type: 'link', linkname: seen.get(key)! }); return; }
-      if (st.nlink > 1) seen.set(key, name);
-      await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ ...base, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
-        createReadStream(host).on('error', reject).pipe(sink);
-      });
-    } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
-      const type = st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : 'block-device';
-      await entry({ ...base, type, devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) });
-    } // sockets are not archived, as in Docker
+    } else {
+      await packNode(pack, host, name, st, seen);
+    }
   };
-  const entry = (h: Partial<tar.Header> & { name: string }) => new Promise<void>((resolve, reject) => pack.entry(h, (err) => (err ? reject(err) : resolve())));
+  const entry = (h: Partial<tar.Header> & { name: string }) => packEntry(pack, h);
 
   add(opts.path, opts.name).then(() => pack.finalize(), (err) => pack.destroy(err as Error));
   return pack as unknown as Readable;
