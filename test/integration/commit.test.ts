@@ -72,3 +72,16 @@ test('commit errors in Docker words', async () => {
   const bad = await d.api('POST', '/commit?container=cm-bad&repo=Bad:Repo');
   assert.equal(bad.status, 400, bad.body);
 });
+
+test('a Config in the commit body merges with the container\'s: Env by name, Labels by key', async () => {
+  const c = await d.cli(['run', '--name', 'merge-src', '-e', 'A=1', '-e', 'B=1', '-l', 'x=1', 'busybox', 'true']);
+  assert.equal(c.code, 0, c.stderr);
+  const r = await d.api('POST', '/commit?container=merge-src&repo=merged&tag=1', { Env: ['B=2', 'C=3'], Labels: { y: '2' } });
+  assert.equal(r.status, 201, r.body);
+  const img = (await d.api('GET', '/images/merged:1/json')).json;
+  const env: string[] = img.Config.Env;
+  assert.ok(env.includes('A=1') && env.includes('B=2') && env.includes('C=3') && !env.includes('B=1'), env.join(' '));
+  assert.deepEqual(img.Config.Labels, { x: '1', y: '2' });
+  await d.cli(['rm', 'merge-src']);
+  await d.cli(['rmi', 'merged:1']);
+});

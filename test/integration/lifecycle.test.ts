@@ -148,3 +148,11 @@ test('logs -f follows until the container exits; --since and --until bound the r
   assert.deepEqual([...Buffer.from(raw.body, 'latin1').subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 6]);
   await d.cli(['rm', 'ticker']);
 });
+
+test('attach with invalid detach keys is a 400 in Docker\'s words', async () => {
+  await d.cli(['create', '-i', '--name', 'keys', 'busybox', 'cat']);
+  const r = await d.api('POST', '/containers/keys/attach?stream=1&stdin=1&detachKeys=ctrl-pq');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.message, 'Invalid detach keys (ctrl-pq) provided');
+  await d.cli(['rm', 'keys']);
+});

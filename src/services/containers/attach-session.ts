@@ -1,3 +1,4 @@
+import { InvalidArgument } from '../../errdefs';
 import type { AttachChannel, AttachConnection, StdStream } from '../../core/runtime';
 
 /** Where an attached client's output goes (the HTTP edge frames it). */
@@ -18,7 +19,7 @@ export function parseDetachKeys(spec: string): Buffer {
     else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
       const c = k[5];
       out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, '_': 31 } as Record<string, number>)[c]);
-    } else throw new TypeError(`Invalid detach keys (${spec}) provided`);
+    } else throw new InvalidArgument(`Invalid detach keys (${spec}) provided`);
   }
   return Buffer.from(out);
 }

@@ -27,11 +27,26 @@ export interface CommitOptions {
 }
 
 /** Copies the set fields of over onto base (Docker's merge of a request config into the container's). */
+/**
+ * The request's config over the container's, as Docker merges them: scalar and list fields
+ * given replace the container's; Env is merged by variable name, Labels, ExposedPorts and
+ * Volumes by key, the request winning.
+ */
 function overlay(base: ContainerConfig, over: ContainerConfig = {}): ContainerConfig {
   const out: ContainerConfig = structuredClone(base);
+  const merged = new Set(['Env', 'Labels', 'ExposedPorts', 'Volumes']);
   for (const [k, v] of Object.entries(over) as Array<[keyof ContainerConfig, unknown]>) {
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || merged.has(k)) continue;
     (out as Record<string, unknown>)[k] = v;
+  }
+  if (over.Env?.length) {
+    const env = new Map((out.Env ?? []).map((e) => [e.split('=', 1)[0], e]));
+    for (const e of over.Env) env.set(e.split('=', 1)[0], e);
+    out.Env = [...env.values()];
+  }
+  for (const k of ['Labels', 'ExposedPorts', 'Volumes'] as const) {
+    const add = over[k] as Record<string, unknown> | null | undefined;
+    if (add && Object.keys(add).length) (out as Record<string, unknown>)[k] = { ...((out[k] as Record<string, unknown> | null | undefined) ?? {}), ...add };
   }
   return out;
 }
