@@ -2,7 +2,7 @@ import type { Router } from '../router';
 import { sendJson, sendText } from '../respond';
 import { API_VERSION, MIN_API_VERSION, ENGINE_VERSION, parseFilters } from '../../engine-api';
 import type { HostFacts } from '../../services/system';
-import type { EventBus, EngineEvent } from '../../services/events';
+import { matchesEventFilters, secondsToNanos, type EventBus, type EngineEvent } from '../../services/events';
 import type { ContainerService } from '../../services/containers';
 
 export interface SystemDeps {
@@ -71,16 +71,12 @@ export function systemRoutes(router: Router, d: SystemDeps): void {
     const filters = parseFilters(ctx.query.get('filters'));
     const since = Number(ctx.query.get('since') ?? 0);
     const until = Number(ctx.query.get('until') ?? 0);
-    const ok = (e: EngineEvent) => [...filters].every(([k, vs]) => {
-      if (k === 'type') return vs.includes(e.Type);
-      if (k === 'event') return vs.includes(e.Action);
-      if (k === 'container') return vs.some((v) => e.Actor.ID.startsWith(v) || e.Actor.Attributes.name === v);
-      if (k === 'label') return vs.some((v) => { const [a, b] = v.split('=', 2); return b === undefined ? a in e.Actor.Attributes : e.Actor.Attributes[a] === b; });
-      return true;
-    });
+
     r.writeHead(200, { 'Content-Type': 'application/json' });
     r.flushHeaders();
-    const send = (e: EngineEvent) => { if (ok(e) && (!until || e.time <= until)) r.write(JSON.stringify(e) + '\n'); };
+    const send = (e: EngineEvent) => {
+      if (matchesEventFilters(e, filters) && (!until || e.timeNano <= secondsToNanos(until))) r.write(JSON.stringify(e) + '\n');
+    };
     if (since) d.events.since(since).forEach(send);
     if (until && until <= Date.now() / 1000) { r.end(); return; }
     await new Promise<void>((resolve) => {

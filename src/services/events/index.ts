@@ -1,1 +1,2 @@
 export { EventBus, type EngineEvent } from './event-bus';
+export { matchesEventFilters, secondsToNanos } from './event-filter';
