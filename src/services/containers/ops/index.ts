@@ -4,3 +4,4 @@ export { topContainer, type TopResult } from './top';
 export { pruneContainers, type PruneReport } from './prune';
 export { updateContainer, type UpdateBody } from './update';
 export { collectStats, type StatsOptions } from './stats';
+export { commitContainer, type CommitRequest, type LayerCommit } from './commit';
