@@ -7,7 +7,7 @@ import { resolveUser } from './user';
 import { AttachSession, type AttachSink } from './attach-session';
 import { bundleDir, socketDir } from './start-container';
 import type { ContainerContext } from './deps';
-import type { ContainerService } from './container-service';
+import type { ContainerRecord } from './types';
 import type { ExecMonitor } from '../../core/runtime';
 
 /** The exec create body, in the Engine API's shape. */
@@ -27,6 +27,12 @@ export interface ExecRecord {
   pid: number;
 }
 
+/** What exec needs of the containers: their records, and word of each stop. */
+export interface ExecContainers {
+  inspect(ref: string): ContainerRecord;
+  onExit(cb: (id: string) => void): void;
+}
+
 /** Cap on finished sessions kept per container for inspection. */
 const KEEP_FINISHED = 64;
 
@@ -37,7 +43,7 @@ const KEEP_FINISHED = 64;
 export class ExecService {
   private sessions = new Map<string, ExecRecord>();
 
-  constructor(private readonly ctx: ContainerContext, private readonly containers: ContainerService, private readonly monitor: ExecMonitor) {
+  constructor(private readonly ctx: ContainerContext, private readonly containers: ExecContainers, private readonly monitor: ExecMonitor) {
     containers.onExit((id) => {
       for (const s of this.sessions.values()) if (s.containerId === id && !s.running) this.sessions.delete(s.id);
     });
