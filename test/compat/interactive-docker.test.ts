@@ -4,45 +4,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon, run } from '../harness';
-import { TmuxTerminal } from '../tmux-terminal';
+import { Terminals, statusOf, runItScenario } from '../interactive-scenarios';
 
 /** The real docker CLI (28) in a real terminal (tmux), against a berthd of the test's own. */
 const DOCKER = '/usr/local/bin/docker';
 const d = new TestDaemon('idk');
 let config = '';
-const terms: TmuxTerminal[] = [];
+const terms = new Terminals('idk');
 const docker = (args: string) => `env DOCKER_HOST=${d.host} DOCKER_CONFIG=${config} DOCKER_CONTEXT= ${DOCKER} ${args}`;
-function term(command: string): TmuxTerminal {
-  const t = new TmuxTerminal(`idk${terms.length}`, command);
-  terms.push(t);
-  return t;
-}
-async function status(name: string): Promise<string> {
-  return (await d.cli(['ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Status}}'])).stdout.trim();
-}
+const term = (command: string) => terms.start(command);
+const status = (name: string) => statusOf(d, name);
 
 before(async () => {
   config = await mkdtemp(join(tmpdir(), 'berth-idk-config-'));
   await d.start();
 });
-afterEach(() => { for (const t of terms.splice(0)) t.kill(); });
+afterEach(() => terms.killAll());
 after(async () => {
   await d.stop();
   await rm(config, { recursive: true, force: true });
 });
 
 test('docker run -it: prompt, commands, stty size follows the terminal, exit 3', async () => {
-  const t = term(docker('run -it --name dk-run busybox sh'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo $((6*7))');
-  await t.waitFor(/^42\r?$/m);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=24 80/);
-  t.resize(100, 30);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=30 100/);
-  t.typeLine('exit 3');
-  assert.equal(await t.exitCode(), 3);
+  await runItScenario(term(docker('run -it --name dk-run busybox sh')));
 });
 
 test('docker run -it detach, docker attach to the same shell, detach again, exit', async () => {

@@ -2,37 +2,21 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { TestDaemon, BERTH } from '../harness';
-import { TmuxTerminal } from '../tmux-terminal';
+import { Terminals, statusOf, runItScenario } from '../interactive-scenarios';
 
 /** Interactive sessions through the berth CLI in a real terminal (tmux). */
 const d = new TestDaemon('ia');
-const terms: TmuxTerminal[] = [];
+const terms = new Terminals('ia');
 const berth = (args: string) => `${process.execPath} ${BERTH} -H ${d.host} ${args}`;
-function term(command: string): TmuxTerminal {
-  const t = new TmuxTerminal(`ia${terms.length}`, command);
-  terms.push(t);
-  return t;
-}
-async function status(name: string): Promise<string> {
-  return (await d.cli(['ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Status}}'])).stdout.trim();
-}
+const term = (command: string) => terms.start(command);
+const status = (name: string) => statusOf(d, name);
 
 before(() => d.start());
-afterEach(() => { for (const t of terms.splice(0)) t.kill(); });
+afterEach(() => terms.killAll());
 after(() => d.stop());
 
 test('run -it: prompt, commands, stty size follows the terminal, exit status', async () => {
-  const t = term(berth('run -it --name ia-run busybox sh'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo $((6*7))');
-  await t.waitFor(/^42\r?$/m);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=24 80/);
-  t.resize(100, 30);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=30 100/);
-  t.typeLine('exit 3');
-  assert.equal(await t.exitCode(), 3);
+  await runItScenario(term(berth('run -it --name ia-run busybox sh')));
   assert.match(await status('ia-run'), /^Exited \(3\)/);
 });
 
