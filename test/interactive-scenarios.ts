@@ -41,3 +41,25 @@ export async function runItScenario(t: TmuxTerminal): Promise<void> {
   t.typeLine('exit 3');
   assert.equal(await t.exitCode(), 3);
 }
+
+/** `start -ai` of a created `-it` shell: a prompt, a command's output, `exit 4`. */
+export async function startAiScenario(t: TmuxTerminal): Promise<void> {
+  await t.waitFor(/\/ # $/m);
+  t.typeLine('echo $((6*7))');
+  await t.waitFor(/^42\r?$/m);
+  t.typeLine('exit 4');
+  assert.equal(await t.exitCode(), 4);
+}
+
+/** `exec -it ... sh`: `stty size` following a resize, then ctrl-p ctrl-q detaches as docker does. */
+export async function execItScenario(t: TmuxTerminal): Promise<void> {
+  await t.waitFor(/\/ # $/m);
+  t.typeLine('echo size=$(stty size)');
+  await t.waitFor(/size=24 80/);
+  t.resize(90, 33);
+  t.typeLine('echo size=$(stty size)');
+  await t.waitFor(/size=33 90/);
+  t.keys('C-p', 'C-q');
+  assert.equal(await t.exitCode(), 1);
+  assert.match(t.screen(), /read escape sequence/);
+}

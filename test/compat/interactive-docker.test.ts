@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon, run } from '../harness';
-import { Terminals, statusOf, runItScenario } from '../interactive-scenarios';
+import { Terminals, statusOf, runItScenario, startAiScenario, execItScenario } from '../interactive-scenarios';
 
 /** The real docker CLI (28) in a real terminal (tmux), against a berthd of the test's own. */
 const DOCKER = '/usr/local/bin/docker';
@@ -56,26 +56,12 @@ test('docker run -it detach, docker attach to the same shell, detach again, exit
 
 test('docker start -ai of a created interactive container', async () => {
   assert.equal((await run(DOCKER, ['create', '-it', '--name', 'dk-start', 'busybox', 'sh'], { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: config } })).code, 0);
-  const t = term(docker('start -ai dk-start'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo $((6*7))');
-  await t.waitFor(/^42\r?$/m);
-  t.typeLine('exit 4');
-  assert.equal(await t.exitCode(), 4);
+  await startAiScenario(term(docker('start -ai dk-start')));
 });
 
 test('docker exec -it: resize and detach keys', async () => {
   assert.equal((await d.cli(['run', '-d', '--name', 'dk-exec', 'busybox', 'sleep', '1000'])).code, 0);
-  const t = term(docker('exec -it dk-exec sh'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=24 80/);
-  t.resize(90, 33);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=33 90/);
-  t.keys('C-p', 'C-q');
-  assert.equal(await t.exitCode(), 1);
-  assert.match(t.screen(), /read escape sequence/);
+  await execItScenario(term(docker('exec -it dk-exec sh')));
   assert.match(await status('dk-exec'), /^Up/);
 });
 

@@ -2,7 +2,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { TestDaemon, BERTH } from '../harness';
-import { Terminals, statusOf, runItScenario } from '../interactive-scenarios';
+import { Terminals, statusOf, runItScenario, startAiScenario, execItScenario } from '../interactive-scenarios';
 
 /** Interactive sessions through the berth CLI in a real terminal (tmux). */
 const d = new TestDaemon('ia');
@@ -82,12 +82,7 @@ test('detachKeys on the API: the daemon ends the attach and the container runs o
 
 test('start -ai attaches a created interactive container', async () => {
   assert.equal((await d.cli(['create', '-it', '--name', 'ia-start', 'busybox', 'sh'])).code, 0);
-  const t = term(berth('start -ai ia-start'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo $((6*7))');
-  await t.waitFor(/^42\r?$/m);
-  t.typeLine('exit 4');
-  assert.equal(await t.exitCode(), 4);
+  await startAiScenario(term(berth('start -ai ia-start')));
 });
 
 test('run -a stdout / -a stderr select the streams', async () => {
@@ -130,16 +125,7 @@ test('--sig-proxy=false: SIGINT ends the CLI, the container runs on', async () =
 
 test('exec -it: resize reaches the exec terminal; detach keys leave the container alone', async () => {
   assert.equal((await d.cli(['run', '-d', '--name', 'ia-exec', 'busybox', 'sleep', '1000'])).code, 0);
-  const t = term(berth('exec -it ia-exec sh'));
-  await t.waitFor(/\/ # $/m);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=24 80/);
-  t.resize(90, 33);
-  t.typeLine('echo size=$(stty size)');
-  await t.waitFor(/size=33 90/);
-  t.keys('C-p', 'C-q');
-  assert.equal(await t.exitCode(), 1);
-  assert.match(t.screen(), /read escape sequence/);
+  await execItScenario(term(berth('exec -it ia-exec sh')));
   const k = term(berth('exec -it --detach-keys ctrl-x,x ia-exec sh'));
   await k.waitFor(/\/ # $/m);
   k.keys('C-x', 'x');
