@@ -33,12 +33,14 @@ test('docker run -it detach, docker attach to the same shell, detach again, exit
   const t = term(docker('run -it --name dk-det busybox sh'));
   await t.waitFor(/\/ # $/m);
   t.typeLine('X=kept');
+  // The shell is back at its prompt (reading in raw mode) before the detach keys are typed.
+  await t.waitFor(/X=kept\r?\n\/ # $/m);
   t.keys('C-p', 'C-q');
   assert.equal(await t.exitCode(), 0);
   assert.match(await status('dk-det'), /^Up/);
   const a = term(docker('attach dk-det'));
   a.typeLine('echo value=$X');
-  await a.waitFor(/value=kept/);
+  await a.waitFor(/value=kept\r?\n\/ # $/m);
   a.keys('C-p', 'C-q');
   assert.equal(await a.exitCode(), 1);
   assert.match(a.screen(), /read escape sequence/);

@@ -24,6 +24,8 @@ test('detach with ctrl-p ctrl-q, attach to the same shell, detach again, exit', 
   const t = term(berth('run -it --name ia-det busybox sh'));
   await t.waitFor(/\/ # $/m);
   t.typeLine('X=kept');
+  // The shell is back at its prompt (reading in raw mode) before the detach keys are typed.
+  await t.waitFor(/X=kept\r?\n\/ # $/m);
   t.keys('C-p', 'C-q');
   assert.equal(await t.exitCode(), 0);
   assert.doesNotMatch(t.screen(), /read escape sequence/);
@@ -31,7 +33,7 @@ test('detach with ctrl-p ctrl-q, attach to the same shell, detach again, exit', 
 
   const a = term(berth('attach ia-det'));
   a.typeLine('echo value=$X');
-  await a.waitFor(/value=kept/);
+  await a.waitFor(/value=kept\r?\n\/ # $/m);
   a.keys('C-p', 'C-q');
   assert.equal(await a.exitCode(), 1);
   assert.match(a.screen(), /read escape sequence/);
