@@ -1,11 +1,14 @@
 /**
- * berth's side-by-side benchmark (`npm run bench [-- --n 20]`, as root; not part of the tests).
+ * berth's side-by-side benchmark (`npm run bench [-- --n 20 --image-n 3 --only <regex>]`, as
+ * root; not part of the tests).
  *
  * Measures, in one run and N iterations each (after one warm-up), the wall-clock time of:
  * the raw OCI runtime (`runc run` of a busybox bundle), `berth run --rm busybox true`, the
  * docker CLI against berthd and against a Docker engine when one answers, `berth ps` and
- * `berth inspect`, the engines' own API latency, and `docker ps -a` over 100 created
- * containers (last, so the other cases do not see them). Prints median, p90 and the ratio to runc.
+ * `berth inspect`, the engines' own API latency, image load and save (see image-cases.ts;
+ * --image-n iterations, default 3, as each moves hundreds of MB), and `docker ps -a` over 100
+ * created containers (last, so the other cases do not see them). Prints median, p90 and the
+ * ratio to runc, then the image cases' berthd / Docker ratios.
  *
  * Uses the berthd on /run/berth/berth.sock, starting one (and stopping only that one) when
  * none answers. Removes everything it creates: bundles, runc state, containers, temp dirs.
@@ -14,8 +17,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatTable, Row } from './stats';
+import { formatComparison, formatTable, Row } from './stats';
 import { runChecked, runTimed } from './timed';
+import type { Case } from './case';
+import { attempt, Target } from './target';
+import { ImageCases, type ImageTarget } from './image-cases';
 import { makeBusyboxBundle } from './runc-bundle';
 import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 
@@ -28,96 +34,40 @@ const RUNC = 'runc';
 const BASELINE = 'runc run (raw runtime)';
 /** Containers created before timing `docker ps -a`. */
 const PS_CONTAINERS = 100;
+/** The issue's target for image load and save: at most half of Docker's time. */
+const IMAGE_TARGET = 0.5;
 
-interface Case {
-  name: string;
-  /** One measured iteration; returns milliseconds. */
-  iterate(i: number): Promise<number>;
+interface Args {
+  n: number;
+  /** Iterations of the image load/save cases. */
+  imageN: number;
+  /** Only the cases whose name matches. */
+  only?: RegExp;
 }
 
-/** A container CLI (berth or docker) pointed at one engine; remembers names it may leave behind. */
-class Target {
-  readonly pending = new Set<string>();
-  constructor(readonly cli: string, readonly socketPath: string) {}
+const USAGE = `usage: npm run bench [-- --n <iterations>] [--image-n <iterations>] [--only <regex>]   (as root)
+  --n         iterations of each case (default 20)
+  --image-n   iterations of the image load/save cases (default 3)
+  --only      run only the cases whose name matches (e.g. 'load|save')
+`;
 
-  get env(): NodeJS.ProcessEnv {
-    return { ...process.env, DOCKER_HOST: `unix://${this.socketPath}`, BERTH_HOST: `unix://${this.socketPath}` };
-  }
-
-  /** `<cli> run --rm --name <name> busybox true`; the name lets cleanup find it if --rm did not. */
-  async runTrue(name: string): Promise<number> {
-    this.pending.add(name);
-    const res = await runChecked(this.cli, ['run', '--rm', '--name', name, 'busybox', 'true'], { env: this.env });
-    this.pending.delete(name);
-    return res.ms;
-  }
-
-  /** `<cli> exec <name> true` into a running container made on the warm-up iteration. */
-  async execTrue(name: string, warmup: boolean): Promise<number> {
-    if (warmup) {
-      this.pending.add(name);
-      await runChecked(this.cli, ['run', '-d', '--name', name, 'busybox', 'sleep', '1000'], { env: this.env });
-    }
-    return this.cmd(['exec', name, 'true']);
-  }
-
-  /** `<cli> start <name>` of a container created (untimed) just before. */
-  async startCreated(name: string): Promise<number> {
-    this.pending.add(name);
-    await runChecked(this.cli, ['create', '--name', name, 'busybox', 'true'], { env: this.env });
-    const ms = await this.cmd(['start', name]);
-    await runChecked(this.cli, ['rm', '-f', name], { env: this.env });
-    this.pending.delete(name);
-    return ms;
-  }
-
-  /**
-   * `<cli> ps -a` over `count` containers created (untimed, `<prefix>-<n>`, busybox true) on
-   * the warm-up iteration; they stay registered in `pending` for cleanup.
-   */
-  async psAll(prefix: string, count: number, warmup: boolean): Promise<number> {
-    if (warmup) {
-      for (let n = 0; n < count; n++) {
-        const name = `${prefix}-${n}`;
-        this.pending.add(name);
-        await runChecked(this.cli, ['create', '--name', name, 'busybox', 'true'], { env: this.env });
-      }
-    }
-    return this.cmd(['ps', '-a']);
-  }
-
-  async cmd(args: string[]): Promise<number> {
-    return (await runChecked(this.cli, args, { env: this.env })).ms;
-  }
-
-  async cleanup(): Promise<void> {
-    for (const name of this.pending) await attempt(`remove container ${name}`, () => this.cmd(['rm', '-f', name]));
-    this.pending.clear();
-  }
-}
-
-/** Runs one cleanup step; a failure is reported and the remaining steps still run. */
-async function attempt(what: string, step: () => Promise<unknown>): Promise<void> {
-  try {
-    await step();
-  } catch (err) {
-    process.stderr.write(`bench: cleanup: could not ${what}: ${(err as Error).message}\n`);
-  }
-}
-
-function parseArgs(argv: string[]): { n: number } {
-  let n = 20;
+function parseArgs(argv: string[]): Args {
+  const args: Args = { n: 20, imageN: 3 };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--n' || a === '-n') n = Number(argv[++i]);
-    else if (a.startsWith('--n=')) n = Number(a.slice(4));
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --n <iterations>]   (default 20, as root)\n');
+    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--n' || flag === '-n') args.n = Number(value());
+    else if (flag === '--image-n') args.imageN = Number(value());
+    else if (flag === '--only') args.only = new RegExp(value());
+    else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument: ${a}`);
+    } else throw new Error(`unknown argument: ${argv[i]}`);
   }
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer, got ${n}`);
-  return { n };
+  for (const [name, v] of [['--n', args.n], ['--image-n', args.imageN]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
+  }
+  return args;
 }
 
 let interrupted = false;
@@ -127,7 +77,7 @@ async function measure(c: Case, n: number): Promise<Row> {
   try {
     await c.iterate(-1); // warm-up: caches, first-start image creation, lazy init
     const samples: number[] = [];
-    for (let i = 0; i < n && !interrupted; i++) {
+    for (let i = 0; i < (c.iterations ?? n) && !interrupted; i++) {
       samples.push(await c.iterate(i));
       process.stderr.write('.');
     }
@@ -151,7 +101,7 @@ function dockerClis(): string[] {
 }
 
 async function main(): Promise<number> {
-  const { n } = parseArgs(process.argv.slice(2));
+  const { n, imageN, only } = parseArgs(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers: run it as root');
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { interrupted = true; });
 
@@ -161,6 +111,9 @@ async function main(): Promise<number> {
   const targets: Target[] = [];
   let startedDaemon: number | undefined;
   const berth = new Target(BERTH, BERTH_SOCK);
+  const images = new ImageCases(tmp, tag, imageN);
+  const imageTargets: ImageTarget[] = [];
+  const imageNames = new Set<string>();
   const rows: Row[] = [];
   const skipped: Row[] = [];
   const skip = (name: string, error: string) => skipped.push({ name, samples: [], error });
@@ -247,15 +200,24 @@ async function main(): Promise<number> {
     if (dockerUp) {
       cases.push({ name: 'API GET /containers/json -> docker', iterate: () => timedGet(DOCKER_SOCK, '/containers/json') });
     }
+    if (berthUp && cli) imageTargets.push({ target: new Target(cli, BERTH_SOCK), cliName: 'docker', engine: 'berthd' });
+    if (berthUp && berthCli) imageTargets.push({ target: berth, cliName: 'berth', engine: 'berthd' });
+    if (dockerUp && cli) imageTargets.push({ target: new Target(cli, DOCKER_SOCK), cliName: 'docker', engine: 'docker' });
+    for (const c of images.cases(imageTargets)) {
+      imageNames.add(c.name);
+      cases.push(c);
+    }
     cases.push(...psCases);
 
     for (const c of cases) {
+      if (only && !only.test(c.name)) continue;
       if (interrupted) break;
       rows.push(await measure(c, n));
     }
-    rows.push(...skipped);
+    rows.push(...skipped.filter((r) => !only || only.test(r.name)));
   } finally {
     for (const t of targets) await t.cleanup();
+    await images.cleanup();
     await attempt(`delete runc containers under ${runcRoot}`, async () => {
       if (!existsSync(runcRoot)) return;
       const { stdout } = await runChecked(RUNC, ['--root', runcRoot, 'list', '-q']);
@@ -268,8 +230,16 @@ async function main(): Promise<number> {
     }
   }
 
-  process.stdout.write(`\nberth bench: ${n} iterations each (after 1 warm-up), wall clock; ratio = median / median of "${BASELINE}"\n\n`);
-  process.stdout.write(formatTable(rows, BASELINE) + '\n');
+  const mainRows = rows.filter((r) => !imageNames.has(r.name));
+  if (mainRows.length) {
+    process.stdout.write(`\nberth bench: ${n} iterations each (after 1 warm-up), wall clock; ratio = median / median of "${BASELINE}"\n\n`);
+    process.stdout.write(formatTable(mainRows, BASELINE) + '\n');
+  }
+  const pairs = images.pairs(imageTargets).filter((p) => rows.some((r) => r.name === p.subject));
+  if (pairs.length) {
+    process.stdout.write(`\nimage cases: ${imageN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI); target <= ${IMAGE_TARGET}\n\n`);
+    process.stdout.write(formatComparison(rows, pairs, IMAGE_TARGET) + '\n');
+  }
   // A case that could not run here (no Docker engine) is reported, not a failure; one that failed is.
   return interrupted || rows.some((r) => r.error && !skipped.includes(r)) ? 1 : 0;
 }

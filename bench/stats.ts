@@ -35,8 +35,41 @@ export function formatTable(rows: Row[], baseline: string): string {
     const ratio = Number.isFinite(baseMedian) && baseMedian > 0 ? (med / baseMedian).toFixed(2) : '-';
     return [r.name, med.toFixed(1), percentile(r.samples, 90).toFixed(1), ratio];
   });
+  return alignColumns(header, body);
+}
+
+/** Columns padded to their widest cell: the first and last left-aligned, the others right-aligned. */
+function alignColumns(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cols) => cols[i].length)));
   const line = (cols: string[]) =>
     cols.map((c, i) => (i === 0 || i === cols.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+/** Two rows to compare: `subject` (a berthd row) against `reference` (the Docker engine's row). */
+export interface Pair {
+  label: string;
+  subject: string;
+  /** Undefined when no reference engine ran. */
+  reference?: string;
+}
+
+/**
+ * A plain-text table of pairs: label, median and p90 of each side, ratio of the medians
+ * (subject / reference) and whether it meets `target` (ratio at most target).
+ */
+export function formatComparison(rows: Row[], pairs: Pair[], target: number): string {
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const figures = (r: Row | undefined): [string, string] =>
+    !r || r.error ? ['-', '-'] : [median(r.samples).toFixed(1), percentile(r.samples, 90).toFixed(1)];
+  const header = ['case', 'berthd median', 'p90', 'docker median', 'p90', 'ratio', `<= ${target}`];
+  const body = pairs.map((p) => {
+    const s = byName.get(p.subject);
+    const r = p.reference ? byName.get(p.reference) : undefined;
+    const why = s?.error ? `berthd: ${s.error}` : !p.reference ? 'no Docker engine' : r?.error ? `docker: ${r.error}` : '';
+    const ratio = why || !s || !r ? NaN : median(s.samples) / median(r.samples);
+    const verdict = Number.isFinite(ratio) ? (ratio <= target ? 'yes' : 'no') : `skipped: ${why}`;
+    return [p.label, ...figures(s), ...figures(r), Number.isFinite(ratio) ? ratio.toFixed(2) : '-', verdict];
+  });
+  return alignColumns(header, body);
 }
