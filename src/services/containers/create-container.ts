@@ -7,6 +7,8 @@ import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
+import { validateEtcForMode, validateExtraHosts } from './etc-files';
+import { normalizeLinks } from './links';
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
 import { logSettings } from './logging';
 
@@ -58,6 +60,8 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
   validateHostMounts(hc);
+  validateExtraHosts(hc.ExtraHosts);
+  validateEtcForMode(hc, b.Hostname);
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
@@ -86,6 +90,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   if (owner) {
     throw new Conflict(`Conflict. The container name "/${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
+  const links = normalizeLinks(ctx.store, name, hc);
   ctx.store.reserveName(name, id);
 
   const config: ContainerConfig = {
@@ -116,7 +121,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     Binds: null, PortBindings: {}, AutoRemove: false, Privileged: false, ReadonlyRootfs: false,
     CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [], ExtraHosts: null, Init: null,
     ShmSize: 67108864, ...hc, LogConfig: { Type: (hc.LogConfig as { Type?: string } | undefined)?.Type || 'json-file', Config: (hc.LogConfig as { Config?: object } | undefined)?.Config ?? {} },
-    NetworkMode: networkMode, Runtime: runtime,
+    NetworkMode: networkMode, Runtime: runtime, Links: links,
     RestartPolicy: { Name: (restart || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
   };
   if (!hostConfig.ShmSize) hostConfig.ShmSize = 67108864;

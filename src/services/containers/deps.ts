@@ -3,6 +3,7 @@ import type { ContainerRootfs } from '../../core/snapshots';
 import type { ContainerStore } from './container-store';
 import type { ContainerRecord } from './types';
 import type { NetworkAttacher } from '../../core/network';
+import type { EtcHooks } from './etc-setup';
 
 /** The image facts a container needs: its ID and the runtime defaults in its config. */
 export interface ImageForContainer {
@@ -46,4 +47,6 @@ export interface ContainerContext {
   /** Rlimits no higher than the daemon's own hard limits. */
   rlimits: { type: string; hard: number; soft: number }[];
   events: (action: string, rec: ContainerRecord, extra?: Record<string, string>) => void;
+  /** Embedded DNS, host-gateway and the link firewall, for the /etc files and links. */
+  etc?: EtcHooks;
 }

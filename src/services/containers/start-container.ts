@@ -4,7 +4,8 @@ import { buildOciSpec } from '../../core/runtime';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveUser } from './user';
 import { hostMounts } from './mounts';
-import { hostsFile, resolvConfFile } from './etc-files';
+import { setupEtcFiles, afterLinkedStart } from './etc-setup';
+import { withLinkEnv } from './links';
 import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerRecord } from './types';
 import type { AttachSession } from './attach-session';
@@ -30,7 +31,6 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new Conflict(`container ${rec.id} is marked for removal and cannot be started`);
   const runtime = ctx.runtimes.get(rec.runtime)!;
   const bundle = bundleDir(ctx, rec.id);
-  const dir = ctx.store.dir(rec.id);
   let mounted = false;
   let attached = false;
   const t0 = Date.now();
@@ -50,17 +50,16 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const rootfs = m.value;
     const sandbox = n.value;
     mark('mount+network');
-    const [user, mounts] = await Promise.all([
+    const [user, mounts, etc] = await Promise.all([
       resolveUser(rootfs, rec.config.User),
       hostMounts(rec.hostConfig),
-      writeFile(join(dir, 'hosts'), hostsFile(rec, sandbox)),
-      resolvConfFile(rec, sandbox).then((text) => writeFile(join(dir, 'resolv.conf'), text)),
+      setupEtcFiles(ctx, rec, sandbox),
     ]);
     const c = rec.config;
     const hc = rec.hostConfig;
     const spec = buildOciSpec({
       args: hc.Init ? [DOCKER_INIT, '--', rec.path, ...rec.args] : [rec.path, ...rec.args],
-      env: withDefaults(c.Env, c.Hostname, c.Tty),
+      env: withDefaults(withLinkEnv(c.Env, etc.env), c.Hostname, c.Tty),
       cwd: c.WorkingDir || '/',
       ...user,
       hostname: c.Hostname,
@@ -71,7 +70,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       netns: sandbox.netns,
-      etcFiles: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf') },
+      etcFiles: etc.files,
       mounts: hc.Init ? [...mounts, { destination: DOCKER_INIT, type: 'bind', source: ctx.initBinary!, options: ['rbind', 'ro'] }] : mounts,
       rlimits: ctx.rlimits,
       cgroupsPath: `/berth/${rec.id}`,
@@ -97,6 +96,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     log.debug('container started', { id: rec.id, ms: marks });
     rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: '0001-01-01T00:00:00Z' };
     await ctx.store.save(rec);
+    await afterLinkedStart(ctx, rec);
   } catch (e) {
     await runtime.delete(rec.id, true).catch(() => {});
     if (attached && rec.sandbox) await ctx.network.detach(rec.sandbox).catch(() => {});

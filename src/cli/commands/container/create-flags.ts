@@ -4,8 +4,9 @@ import { Option, type Command } from 'commander';
 import type { ContainerCreateBody, PortBinding } from '../../../client';
 import { UsageError, collect, intArg } from '../../command-kit';
 import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-flags';
+import { addEtcFlags, buildEtcSettings, type EtcFlags } from './etc-flags';
 
-export interface CreateFlags extends HealthFlags {
+export interface CreateFlags extends HealthFlags, EtcFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
@@ -16,7 +17,7 @@ export interface CreateFlags extends HealthFlags {
 }
 
 export function addCreateFlags(cmd: Command): Command {
-  return addHealthFlags(cmd
+  return addEtcFlags(addHealthFlags(cmd
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
@@ -46,7 +47,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--runtime <string>', 'Runtime to use for this container')
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
-    .option('--platform <string>', 'Set platform if server is multi-platform capable'));
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')));
 }
 
 /** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
@@ -154,9 +155,10 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
   }
   const network = f.network ?? f.net ?? 'default';
   const logConfig = parseLogOpts(f.logDriver ?? '', f.logOpt ?? []);
+  const etc = buildEtcSettings(f, isUserNetwork(network));
 
   const body: ContainerCreateBody = {
-    Hostname: f.hostname ?? '', Domainname: '', User: f.user ?? '',
+    Hostname: f.hostname ?? '', Domainname: etc.domainname, User: f.user ?? '',
     AttachStdin: attachStdin, AttachStdout: attachStdout, AttachStderr: attachStderr,
     ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
     Tty: !!f.tty, OpenStdin: !!f.interactive, StdinOnce: !!f.interactive && attachStdin,
@@ -184,10 +186,12 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       ...(f.tmpfs?.length ? { Tmpfs: Object.fromEntries(f.tmpfs.map((t) => { const i = t.indexOf(':'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; })) } : {}),
       ...(f.runtime ? { Runtime: f.runtime } : {}),
       LogConfig: logConfig,
+      ...etc.hostConfig,
     },
     NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
   };
   if (body.Volumes === undefined) delete body.Volumes;
+  if (etc.endpointLinks) Object.assign((body.NetworkingConfig!.EndpointsConfig as Record<string, object>)[network], { Links: etc.endpointLinks });
   return { body, name: f.name, platform: f.platform };
 }
 
