@@ -172,7 +172,8 @@ test('start runs the container with the monitor pid and writes the bundle config
   assert.deepEqual(spec.linux.namespaces.find((n: { type: string }) => n.type === 'network'), { type: 'network', path: now.sandbox?.netns });
   const hosts = await readFile(join(h.ctx.store.dir(rec.id), 'hosts'), 'utf8');
   assert.match(hosts, /^172\.17\.0\.2\tbox$/m);
-  assert.equal(await readFile(join(h.ctx.store.dir(rec.id), 'resolv.conf'), 'utf8'), 'search example.test\nnameserver 10.0.0.53\n');
+  // As Docker: the host's file as it is, when no --dns* flag rebuilds it.
+  assert.equal(await readFile(join(h.ctx.store.dir(rec.id), 'resolv.conf'), 'utf8'), 'nameserver 10.0.0.53\nsearch example.test\n');
 });
 
 test('host networking joins the host namespace and keeps no hostname in the spec', async () => {
