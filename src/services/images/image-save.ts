@@ -42,7 +42,8 @@ function select(store: ImageStore, refs: string[]): Map<Digest, { img: StoredIma
 /**
  * `docker save`: the archive Docker 25+ writes, an OCI layout (`oci-layout`, `index.json`,
  * `blobs/sha256/...`) plus the legacy `manifest.json` and `repositories`. Layers are the
- * uncompressed tars whose digests are the config's diff_ids, so the IDs survive a load.
+ * uncompressed tars whose digests are the config's diff_ids, so the IDs survive a load;
+ * manifest.json names an image's `Parent` when that image is in the archive too.
  */
 export async function saveImages(store: ImageStore, refs: string[], out: Writable): Promise<void> {
   const selected = select(store, refs); // NotFound before any byte is written
@@ -95,7 +96,9 @@ export async function saveImages(store: ImageStore, refs: string[], out: Writabl
         indexManifests.push({ ...desc, annotations: { 'io.containerd.image.name': t, 'org.opencontainers.image.ref.name': r.tag } });
         if (diffIds.length) (repositories[familiarName(r)] ??= {})[r.tag!] = hexOf(diffIds[diffIds.length - 1]);
       }
-      manifestJson.push({ Config: `blobs/sha256/${hexOf(img.id)}`, RepoTags: tags.length ? tags.map(familiar) : null, Layers: diffIds.map((d) => `blobs/sha256/${hexOf(d)}`) });
+      // Parent only when the parent is saved too (moby's validatedParentLinks); a load restores it.
+      const parent = img.meta.parent && img.meta.parent !== img.id && selected.has(img.meta.parent as Digest) ? { Parent: img.meta.parent } : {};
+      manifestJson.push({ Config: `blobs/sha256/${hexOf(img.id)}`, RepoTags: tags.length ? tags.map(familiar) : null, Layers: diffIds.map((d) => `blobs/sha256/${hexOf(d)}`), ...parent });
     }
     await entry({ name: 'index.json' }, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: indexManifests }) + '\n'));
     await entry({ name: 'manifest.json' }, Buffer.from(JSON.stringify(manifestJson) + '\n'));
