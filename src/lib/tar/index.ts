@@ -1,4 +1,3 @@
-export { extractTar, safeRelPath, type ExtractHooks, type ExtractOptions, type ExtractResult } from './safe-extract';
-export { UnsafeTarEntry, MalformedTar, asMalformedTar } from './tar-errors';
+export { extractTar, safeRelPath, UnsafeTarEntry, type ExtractHooks, type ExtractOptions, type ExtractResult } from './safe-extract';
 export { maybeGunzip } from './maybe-gunzip';
 export { packEntry, packNode } from './pack-node';

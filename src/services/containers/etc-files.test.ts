@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxInfo } from '../../core/network';
-import { hostsFile, parseResolvConf, resolvConfFile, upstreamsFor, validateEtcForMode, validateExtraHosts } from './etc-files';
+import { hostsFile, resolvConfFile, validateEtcForMode, validateExtraHosts } from './etc-files';
+import { parseResolvConf } from '../networks/dns-resolv-conf';
 import type { ContainerRecord } from './types';
 
 let dir = '';
@@ -65,8 +66,6 @@ test('resolv.conf on a user network names the embedded server, with ndots:0 unle
   const r = rec({ Dns: ['9.9.9.9'], DnsSearch: ['foo.com'], DnsOptions: ['timeout:3'] });
   assert.equal(await resolvConfFile(r, sandbox(host, ['172.21.0.2']), { dnsServer: '172.21.0.1' }), 'search foo.com\nnameserver 172.21.0.1\noptions timeout:3 ndots:0\n');
   assert.equal(await resolvConfFile(rec({ DnsOptions: ['ndots:3'] }), sandbox(host, ['172.21.0.2']), { dnsServer: '172.21.0.1' }), 'nameserver 172.21.0.1\noptions ndots:3\n');
-  assert.deepEqual(upstreamsFor({ Dns: ['9.9.9.9'] }, 'nameserver 127.0.0.53\n'), ['9.9.9.9']);
-  assert.deepEqual(upstreamsFor({ Dns: [] }, 'nameserver 127.0.0.53\nnameserver 10.0.0.1\n'), ['127.0.0.53', '10.0.0.1'], 'loopback kept: berthd runs in the host namespace');
 });
 
 test('create-time checks in Docker\'s words', () => {

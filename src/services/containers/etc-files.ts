@@ -16,6 +16,7 @@ import { isIP } from 'node:net';
 import { InvalidArgument } from '../../errdefs';
 import type { ContainerRecord, HostConfig } from './types';
 import type { SandboxInfo as Sandbox } from '../../core/network';
+import { parseResolvConf } from '../networks/dns-resolv-conf';
 
 const DEFAULT_HOSTS = [
   '127.0.0.1\tlocalhost',
@@ -91,14 +92,6 @@ export async function hostsFile(rec: ContainerRecord, sandbox: Sandbox, inputs: 
   return lines.join('\n') + '\n';
 }
 
-interface ResolvConf { nameservers: string[]; search: string[]; options: string[] }
-
-export function parseResolvConf(text: string): ResolvConf {
-  const words = (key: string) => text.split('\n').filter((l) => new RegExp(`^\\s*${key}\\s`).test(l)).map((l) => l.trim().split(/\s+/).slice(1));
-  // As glibc: the last search line wins; options accumulate.
-  return { nameservers: words('nameserver').map((w) => w[0]).filter(Boolean), search: words('search').pop() ?? [], options: words('options').flat() };
-}
-
 const isLoopback = (a: string) => /^127\./.test(a) || a === '::1';
 
 /** Docker's Build: search (unless only `.`), nameservers, options. */
@@ -134,9 +127,4 @@ export async function resolvConfFile(rec: ContainerRecord, sandbox: Sandbox, inp
   let out = kept.join('\n');
   if (!parseResolvConf(out).nameservers.length) out = `${out.replace(/\n*$/, '')}\n\n${FALLBACK_NAMESERVERS.map((n) => `nameserver ${n}`).join('\n')}\n`.replace(/^\n+/, '');
   return out;
-}
-
-/** The servers the embedded DNS forwards a container's other names to: its --dns, else the host's. */
-export function upstreamsFor(hc: Pick<HostConfig, 'Dns'>, hostResolvConf: string): string[] {
-  return hc.Dns?.length ? hc.Dns : parseResolvConf(hostResolvConf).nameservers;
 }
