@@ -26,9 +26,12 @@ export function hiddenOption(flags: string, description = ''): Option {
   return new Option(flags, description).hideHelp();
 }
 
-/** A flag or argument error: reported with the usage line, exit 125 (flags) or 1 (arguments). */
+/**
+ * A flag or argument error: reported with the usage line, exit 125 (flags) or 1 (arguments);
+ * `parse`, a value the command's own parsing refuses, without it (`berth: invalid hostPort: 99999`).
+ */
 export class UsageError extends Error {
-  constructor(message: string, readonly kind: 'flag' | 'args' = 'flag') { super(message); }
+  constructor(message: string, readonly kind: 'flag' | 'args' | 'parse' = 'flag') { super(message); }
 }
 
 export function commandPath(cmd: Command): string {
@@ -42,6 +45,7 @@ export function commandPath(cmd: Command): string {
 export function usageErrorText(cmd: Command, err: UsageError): { text: string; status: number } {
   const path = commandPath(cmd);
   const usage = `Usage:  ${path} ${cmd.usage()}`;
+  if (err.kind === 'parse') return { text: `${PROG}: ${err.message}\n\nRun '${path} --help' for more information\n`, status: 125 };
   if (err.kind === 'args') {
     return { text: `${PROG}: ${err.message}\n\n${usage}\n\nSee '${path} --help' for more information\n`, status: 1 };
   }

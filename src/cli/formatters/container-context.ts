@@ -1,7 +1,8 @@
 /** The fields `ps --format` sees for a container, as docker's ContainerContext computes them. */
-import type { ContainerSummary, Port } from '../../client';
+import type { ContainerSummary } from '../../client';
 import { goTimeString, humanSize, timeAgo } from './units';
 import { GO_TYPE } from './go-template';
+import { displayPorts } from './port-display';
 
 export const PS_DEFAULT_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 export const PS_HEADERS: Record<string, string> = {
@@ -70,21 +71,4 @@ function displayImage(c: ContainerSummary, trunc: boolean): string {
   if (!trunc) return c.Image;
   if (c.ImageID && truncateId(c.ImageID) === truncateId(c.Image)) return truncateId(c.Image);
   return c.Image.replace(/@sha256:[0-9a-f]+$/, '');
-}
-
-/** docker's DisplayablePorts: published as `ip:pub->priv/proto`, else `priv/proto`; IPv6 in brackets. */
-export function displayPorts(ports: Port[]): string {
-  const seen = new Set<string>();
-  const sorted = [...ports].sort((a, b) => (a.Type.localeCompare(b.Type)) || (a.PrivatePort - b.PrivatePort)
-    || ((a.IP ?? '').includes(':') ? 1 : 0) - ((b.IP ?? '').includes(':') ? 1 : 0));
-  const out: string[] = [];
-  for (const p of sorted) {
-    let s: string;
-    if (p.IP !== undefined && p.IP !== '' && p.PublicPort) {
-      const ip = p.IP.includes(':') ? `[${p.IP}]` : p.IP;
-      s = `${ip}:${p.PublicPort}->${p.PrivatePort}/${p.Type}`;
-    } else s = `${p.PrivatePort}/${p.Type}`;
-    if (!seen.has(s)) { seen.add(s); out.push(s); }
-  }
-  return out.join(', ');
 }
