@@ -33,6 +33,8 @@ import { loadCommand } from './commands/image/load';
 import { rmiCommand } from './commands/image/rmi';
 import { saveCommand } from './commands/image/save';
 import { tagCommand } from './commands/image/tag';
+import { imagePruneCommand } from './commands/image/prune';
+import { dfCommand } from './commands/system/df';
 import { infoCommand } from './commands/system/info';
 import { inspectCommand } from './commands/system/inspect';
 import { versionCommand } from './commands/system/version';
@@ -56,7 +58,7 @@ export function buildProgram(ctx: CliContext): Command {
   ];
   const imageVerbs = (): Command[] => [
     historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
-    rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx),
+    rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx), imagePruneCommand(ctx),
   ];
   const group = (name: string, description: string, verbs: Command[]) => {
     const g = newCommand(name, 'COMMAND', description).enablePositionalOptions();
@@ -73,7 +75,7 @@ export function buildProgram(ctx: CliContext): Command {
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),
-    group('system', 'Manage Docker', [eventsCommand(ctx), infoCommand(ctx)]),
+    group('system', 'Manage Docker', [dfCommand(ctx), eventsCommand(ctx), infoCommand(ctx)]),
   ]) program.addCommand(c);
   return program;
 }
@@ -102,11 +104,13 @@ export function normalizeBoolFlags(root: Command, args: string[]): string[] {
       out.push(a);
       continue;
     }
-    const m = /^(--[^=]+)=(.*)$/.exec(a);
-    const opt = cmd.options.find((o) => o.long === (m ? m[1] : a) || o.short === a);
+    const m = /^(--[^=]+|-[A-Za-z])=(.*)$/.exec(a);
+    const flag = m ? m[1] : a;
+    const opt = cmd.options.find((o) => o.long === flag || o.short === flag);
     if (m && opt && !opt.required && !opt.optional && /^(true|false)$/i.test(m[2])) {
+      const negated = `--no-${(opt.long ?? '').slice(2)}`;
       if (m[2].toLowerCase() === 'true') out.push(m[1]);
-      else if (cmd.options.some((o) => o.long === `--no-${m[1].slice(2)}`)) out.push(`--no-${m[1].slice(2)}`);
+      else if (cmd.options.some((o) => o.long === negated)) out.push(negated);
       continue;
     }
     out.push(a);

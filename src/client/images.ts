@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { encodeFilters } from './containers';
 import type { Transport } from './transport';
-import type { ImageDeleteItem, ImageHistoryItem, ImageSummary, JsonMessage } from './types';
+import type { ImageDeleteItem, ImageHistoryItem, ImagesPruneReport, ImageSummary, JsonMessage } from './types';
 
 export class ImagesApi {
   constructor(private readonly t: Transport) {}
@@ -41,13 +41,20 @@ export class ImagesApi {
   save(names: string[]): Promise<IncomingMessage> {
     return this.t.request('GET', '/images/get', { query: { names } });
   }
-  /** `POST /images/create?fromSrc=-`: a rootfs tar in, JSON-lines progress out. */
-  import(tar: Readable, o: { repo?: string; tag?: string; message?: string; changes?: string[] },
+  /**
+   * `POST /images/create?fromSrc=`: a rootfs tar in (source `-`), or a URL the daemon
+   * downloads; JSON-lines progress out.
+   */
+  import(source: Readable | string, o: { repo?: string; tag?: string; message?: string; changes?: string[] },
     onMessage: (m: JsonMessage) => void): Promise<void> {
+    const url = typeof source === 'string';
     return this.t.jsonLines('POST', '/images/create', {
-      query: { fromSrc: '-', repo: o.repo, tag: o.tag, message: o.message, changes: o.changes },
-      body: tar, headers: { 'Content-Type': 'application/x-tar' },
+      query: { fromSrc: url ? source : '-', repo: o.repo, tag: o.tag, message: o.message, changes: o.changes },
+      ...(url ? {} : { body: source, headers: { 'Content-Type': 'application/x-tar' } }),
     }, onMessage);
+  }
+  prune(filters: Record<string, string[]>): Promise<ImagesPruneReport> {
+    return this.t.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
   }
   pull(o: { fromImage: string; tag?: string; platform?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
     return this.t.jsonLines('POST', '/images/create', {

@@ -55,6 +55,15 @@ export interface ImageSummary {
   Labels: Record<string, string> | null; Containers: number;
 }
 export interface ImageDeleteItem { Untagged?: string; Deleted?: string }
+export interface ImagesPruneReport { ImagesDeleted: ImageDeleteItem[] | null; SpaceReclaimed: number }
+/** `GET /system/df` (API < 1.52). */
+export interface DiskUsage {
+  LayersSize: number;
+  Images: ImageSummary[] | null;
+  Containers: ContainerSummary[] | null;
+  Volumes: Array<{ Name: string; UsageData?: { Size: number; RefCount: number } | null }> | null;
+  BuildCache: Array<{ ID: string; Type: string; Size: number; CreatedAt: string; LastUsedAt?: string | null; UsageCount: number; InUse: boolean; Shared: boolean }> | null;
+}
 export interface ImageHistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
 
 export interface VersionComponent { Name: string; Version: string; Details?: Record<string, string> }

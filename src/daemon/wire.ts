@@ -6,6 +6,7 @@ import { containerRoutes } from '../server/routes/containers';
 import { containerOpsRoutes } from '../server/routes/container-ops';
 import { imageRoutes } from '../server/routes/images';
 import { systemRoutes } from '../server/routes/system';
+import { diskUsageRoutes } from '../server/routes/system-df';
 import { containerArchiveRoutes } from '../server/routes/container-archive';
 import { commitRoutes } from '../server/routes/commit';
 import { ContainerArchive } from '../services/containers/archive';
@@ -19,6 +20,7 @@ import type { OciRuntime } from '../core/runtime';
 import { IpNetns } from '../sys/netns';
 import { BridgeAttacher } from '../plugins/network-bridge';
 import { ContainerStore } from '../services/containers/container-store';
+import type { ContainerRecord } from '../services/containers';
 import { InvalidArgument } from '../errdefs';
 import { log } from '../lib/logger';
 import { daemonRlimits, daemonCapabilities } from './rlimits';
@@ -68,7 +70,8 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
   const images = new ImageService({
     dataRoot: cfg.dataRoot,
-    imageUsers: (imageId) => store.all().filter((c) => c.imageId === imageId).map((c) => c.id),
+    imageUsers: (imageId) => store.all().filter((c) => c.imageId === imageId)
+      .map((c) => ({ id: c.id, running: ['running', 'paused', 'restarting'].includes(c.state.status) })),
     events: (action, id, attributes) => events.publish('image', action, id, attributes),
   });
   const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, cliRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
@@ -100,13 +103,13 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     runtimes: RUNTIME_PATHS, defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
     liveRestore: cfg.liveRestore,
   });
-  containerRoutes(router, containers, {
-    sizes: async (rec) => {
-      const rw = await dirSize(images.store.containers.paths(rec.id).upper);
-      const image = await images.inspect(rec.imageId).catch(() => undefined);
-      return { SizeRw: rw, SizeRootFs: rw + (image?.Size ?? 0) };
-    },
-  });
+  const containerSizes = async (rec: ContainerRecord) => {
+    const rw = await dirSize(images.store.containers.paths(rec.id).upper);
+    const image = await images.inspect(rec.imageId).catch(() => undefined);
+    return { SizeRw: rw, SizeRootFs: rw + (image?.Size ?? 0) };
+  };
+  containerRoutes(router, containers, { sizes: containerSizes });
+  diskUsageRoutes(router, { images: (o) => images.diskUsage(o), containers, containerSizes });
   const execs = new ExecService(containers.ctx, containers, conmonExec);
   execRoutes(router, execs);
   const health = new HealthMonitor({ store, probe: new ExecProbeRunner(execs), events: containers.ctx.events });

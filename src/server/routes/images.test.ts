@@ -73,7 +73,7 @@ test('image routes', async (t) => {
   const missing = await call(port, 'GET', '/images/nope/json');
   assert.equal(missing.status, 404);
   assert.equal(missing.headers['content-type'], 'application/json');
-  assert.deepEqual(JSON.parse(missing.body.toString()), { message: 'No such image: nope' });
+  assert.deepEqual(JSON.parse(missing.body.toString()), { message: 'No such image: nope:latest' });
   assert.equal((await call(port, 'GET', '/images/Bad/json')).status, 400);
 
   assert.equal((await call(port, 'POST', `/images/${id}/tag?repo=localhost:5000/x&tag=t`)).status, 201);

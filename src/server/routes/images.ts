@@ -5,7 +5,8 @@ import { sendJson, sendStatus, startJsonStream } from '../respond';
 import { parseBool, parseFilters } from '../../engine-api/query';
 import { apiAtLeast } from '../../engine-api/version';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
-import type { ImageService } from '../../services/images';
+import type { ImageService, ImportOptions } from '../../services/images';
+import { imageSummaryDto } from '../dto/image-summary';
 
 const res = (ctx: RouteContext): ServerResponse => ctx.res!;
 const withVirtualSize = (ctx: RouteContext) => !apiAtLeast(ctx.apiVersion, '1.44');
@@ -34,23 +35,48 @@ function tarResponse(r: ServerResponse): Writable {
 /** The `/images/*` routes of the Engine API. */
 export function imageRoutes(router: Router, images: ImageService): void {
   router.add('GET', '/images/json', async (ctx) => {
-    const list = images.list({ all: parseBool(ctx.query.get('all')), filters: filtersOf(ctx), virtualSize: withVirtualSize(ctx) });
-    sendJson(res(ctx), 200, list);
+    const filters = filtersOf(ctx);
+    const legacyFilter = ctx.query.get('filter'); // API < 1.41: a reference glob
+    if (legacyFilter && !apiAtLeast(ctx.apiVersion, '1.41')) filters.set('reference', [...(filters.get('reference') ?? []), legacyFilter]);
+    const list = images.list({ all: parseBool(ctx.query.get('all')), filters, virtualSize: withVirtualSize(ctx) });
+    if (apiAtLeast(ctx.apiVersion, '1.42') && parseBool(ctx.query.get('shared-size'))) await images.fillSharedSizes(list);
+    sendJson(res(ctx), 200, list.map((s) => imageSummaryDto(ctx.apiVersion, s)));
+  });
+
+  router.add('POST', '/images/prune', async (ctx) => {
+    const report = await images.prune(filtersOf(ctx));
+    sendJson(res(ctx), 200, report);
   });
 
   router.add('POST', '/images/create', async (ctx) => {
     const q = ctx.query;
     if (q.get('fromImage')) throw new NotImplemented('pull is not supported yet');
     const src = q.get('fromSrc');
-    if (src !== '-') throw new NotImplemented(src ? 'importing from a URL is not supported yet' : 'one of fromImage or fromSrc is required');
-    const id = await images.importTar(ctx.req, {
+    if (!src) throw new NotImplemented('one of fromImage or fromSrc is required');
+    const opts: ImportOptions = {
       repo: q.get('repo') || undefined,
       tag: q.get('tag') || undefined,
       message: q.get('message') || undefined,
       changes: q.getAll('changes').filter(Boolean),
-    });
+    };
+    if (src === '-') {
+      const id = await images.importTar(ctx.req, opts);
+      const stream = startJsonStream(res(ctx));
+      stream.write({ status: id });
+      stream.end();
+      return;
+    }
+    // moby: a failed GET is the request's error; once "Downloading from" is out, errors are stream messages
+    const abort = new AbortController();
+    res(ctx).once('close', () => { if (!res(ctx).writableFinished) abort.abort(); });
+    const source = await images.download(src, abort.signal);
     const stream = startJsonStream(res(ctx));
-    stream.write({ status: id });
+    stream.write({ status: `Downloading from ${source.url}` });
+    try {
+      stream.write({ status: await images.importTar(source.body, { ...opts, source: source.url }) });
+    } catch (err) {
+      stream.fail((err as Error).message);
+    }
     stream.end();
   });
 

@@ -65,8 +65,9 @@ export function namesOf(store: ImageStore, id: string): { tags: string[]; digest
   return { tags, digests };
 }
 
-export function toSummary(store: ImageStore, img: StoredImage, withVirtualSize: boolean): ImageSummary {
-  const { tags, digests } = namesOf(store, img.id);
+/** The summary of img listed under the given names; Containers and SharedSize -1 (not computed). */
+export function toSummary(img: StoredImage, names: { tags: string[]; digests: string[] }, withVirtualSize: boolean): ImageSummary {
+  const { tags, digests } = names;
   const s: ImageSummary = {
     Containers: -1,
     Created: unixSeconds(img.config.created),
@@ -123,7 +124,10 @@ export async function toInspect(store: ImageStore, img: StoredImage, opts: Inspe
   return out;
 }
 
-/** Docker's history: newest first; only the top entry carries the image ID and tags. */
+/**
+ * Docker's history: newest first. The top entry carries the image ID and tags, the next ones
+ * those of its parent images (commit, build) while they exist; the rest are `<missing>`.
+ */
 export async function toHistory(store: ImageStore, img: StoredImage): Promise<HistoryItem[]> {
   const diffIds = img.config.rootfs?.diff_ids ?? [];
   const chains = chainIds(diffIds);
@@ -139,10 +143,13 @@ export async function toHistory(store: ImageStore, img: StoredImage): Promise<Hi
     items.push({ Comment: h.comment ?? '', Created: unixSeconds(h.created), CreatedBy: h.created_by ?? '', Id: '<missing>', Size: size, Tags: null });
   }
   items.reverse();
-  if (items.length) {
-    items[0].Id = img.id;
-    const { tags } = namesOf(store, img.id);
-    items[0].Tags = tags.length ? tags : null;
+  let owner: StoredImage | undefined = img;
+  for (const item of items) {
+    if (!owner) break;
+    item.Id = owner.id;
+    const { tags } = namesOf(store, owner.id);
+    item.Tags = tags.length ? tags : null;
+    owner = owner.meta.parent ? store.images.get(owner.meta.parent as StoredImage['id']) : undefined;
   }
   return items;
 }

@@ -5,7 +5,14 @@ import type { ImageStore, StoredImage } from './image-store';
 import { applyChanges, emptyContainerConfig } from './import-changes';
 import { addTag, tagName } from './image-tag';
 
-export interface ImportOptions { repo?: string; tag?: string; message?: string; changes?: string[] }
+export interface ImportOptions {
+  repo?: string;
+  tag?: string;
+  message?: string;
+  changes?: string[];
+  /** Where the tar came from (a URL), for the default comment; `-` (the request body) if absent. */
+  source?: string;
+}
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 export const hostArch = (): string => GOARCH[process.arch] ?? process.arch;
@@ -26,12 +33,12 @@ export async function storeLayer(store: ImageStore, input: Readable, parent?: st
   }
 }
 
-/** `docker import`: a rootfs tar becomes a one-layer image; history comment `Imported from -`. */
+/** `docker import`: a rootfs tar becomes a one-layer image; history comment `Imported from <source>`. */
 export async function importImage(store: ImageStore, input: Readable, opts: ImportOptions): Promise<StoredImage> {
   const name = opts.repo ? tagName(opts.repo, opts.tag) : undefined; // validate before the work
   const layer = await storeLayer(store, input);
   const created = new Date().toISOString();
-  const comment = opts.message || 'Imported from -';
+  const comment = opts.message || `Imported from ${opts.source ?? '-'}`;
   const config: ImageConfig = {
     architecture: hostArch(),
     comment,

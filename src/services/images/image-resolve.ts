@@ -1,6 +1,6 @@
 import { isDigest, type Digest } from '../../lib/digest';
 import { NotFound, InvalidArgument } from '../../errdefs';
-import { formatFull, parseReference, DEFAULT_TAG } from '../../core/images';
+import { familiar, formatFull, parseReference, DEFAULT_TAG } from '../../core/images';
 import type { ImageStore, StoredImage } from './image-store';
 
 const FULL_ID = /^(?:sha256:)?([a-f0-9]{64})$/;
@@ -16,17 +16,18 @@ function normalizedName(ref: string): string | undefined {
 
 /**
  * Finds the image ref means, in Docker's order: a full ID, a name (name[:tag], name@digest),
- * then a unique ID prefix. NotFound `No such image: <ref>`; a malformed name is InvalidArgument.
+ * then a unique ID prefix. NotFound `No such image: <ref>` (a name with its default tag,
+ * `nope:latest`); a malformed name is InvalidArgument.
  */
 export function resolveImage(store: ImageStore, ref: string): StoredImage {
   const full = FULL_ID.exec(ref);
   if (full) {
     const img = store.images.get(`sha256:${full[1]}` as Digest);
     if (img) return img;
-    if (!ref.startsWith('sha256:')) throw new NotFound(`No such image: ${ref}`);
+    if (!ref.startsWith('sha256:')) throw new NotFound(`No such image: sha256:${full[1]}`);
   }
+  let name: string | undefined;
   if (!isDigest(ref) && !ref.startsWith('sha256:')) {
-    let name: string | undefined;
     try {
       name = normalizedName(ref);
     } catch (err) {
@@ -42,5 +43,6 @@ export function resolveImage(store: ImageStore, ref: string): StoredImage {
     if (matches.length === 1) return store.images.get(matches[0])!;
     if (matches.length > 1) throw new InvalidArgument(`ambiguous image reference ${ref}: it matches ${matches.length} images`);
   }
-  throw new NotFound(`No such image: ${ref}`);
+  // moby names what it looked for: the tag defaulted (`nope:latest`), a full ID with its algorithm
+  throw new NotFound(`No such image: ${name ? familiar(name) : ref}`);
 }

@@ -39,7 +39,7 @@ test('image service end to end', { skip: !isRoot && 'needs root (overlay mounts,
   const base = await mkdtemp(join(tmpdir(), 'berth-images-'));
   const users = new Map<string, string[]>();
   const mk = async (name: string) => {
-    const s = new ImageService({ dataRoot: join(base, name), imageUsers: (id) => users.get(id) ?? [] });
+    const s = new ImageService({ dataRoot: join(base, name), imageUsers: (id) => (users.get(id) ?? []).map((c) => ({ id: c, running: false })) });
     await s.init();
     return s;
   };
@@ -62,7 +62,7 @@ test('image service end to end', { skip: !isRoot && 'needs root (overlay mounts,
   for (const r of ['busybox:latest', 'docker.io/library/busybox', bbId, bbId.slice(7, 19), `sha256:${bbId.slice(7, 15)}`]) {
     assert.equal(svc.resolve(r).id, bbId, r);
   }
-  assert.throws(() => svc.resolve('nope'), (e: Error) => isNotFound(e) && e.message === 'No such image: nope');
+  assert.throws(() => svc.resolve('nope'), (e: Error) => isNotFound(e) && e.message === 'No such image: nope:latest');
   const hist = await svc.history('busybox');
   assert.equal(hist[0].Id, bbId);
   assert.equal(hist[0].Comment, 'Imported from -');

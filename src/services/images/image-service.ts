@@ -1,13 +1,17 @@
 import type { Readable, Writable } from 'node:stream';
-import { isNotFound } from '../../errdefs';
+import { Conflict, isNotFound } from '../../errdefs';
 import type { Digest } from '../../lib/digest';
 import { familiar, parseReference } from '../../core/images';
 import { ImageStore, type StoredImage } from './image-store';
 import { resolveImage } from './image-resolve';
-import { toHistory, toInspect, toSummary, unixSeconds, type HistoryItem, type ImageInspect, type InspectOptions, type ImageSummary } from './image-dto';
+import { toHistory, toInspect, type HistoryItem, type ImageInspect, type InspectOptions, type ImageSummary } from './image-dto';
 import { addTag, tagName } from './image-tag';
-import { removeImage, type DeleteItem, type RemoveOptions } from './image-remove';
+import { removeImage, type DeleteItem, type ImageUser, type RemoveOptions } from './image-remove';
 import { importImage, type ImportOptions } from './image-import';
+import { fillSharedSizes, listImages, type ListDeps, type ListOptions } from './image-list';
+import { pruneImages, type PruneReport } from './image-prune';
+import { imagesDiskUsage, type ImagesDiskUsage } from './image-disk-usage';
+import { download, type Download } from './url-source';
 import { commitImage } from './image-commit';
 import type { ContainerConfig } from '../../core/images';
 import { loadImages } from './image-load';
@@ -17,8 +21,8 @@ import type { ContainerRootfs } from './container-rootfs';
 
 export interface ImageServiceOptions {
   dataRoot: string;
-  /** IDs of the containers whose image is imageId. */
-  imageUsers: (imageId: string) => string[];
+  /** The containers whose image is imageId. */
+  imageUsers: (imageId: string) => ImageUser[];
   /** Publishes an image event (Docker's Type "image"): action, Actor.ID (the image ID), attributes. */
   events?: (action: string, id: string, attributes: Record<string, string>) => void;
 }
@@ -34,17 +38,6 @@ export interface CommitRequest {
   comment?: string;
   author?: string;
   changes?: string[];
-}
-
-export interface ListOptions {
-  all?: boolean;
-  filters?: Map<string, string[]>;
-  /** Add VirtualSize (API < 1.44). */
-  virtualSize?: boolean;
-}
-
-function globToRe(glob: string): RegExp {
-  return new RegExp('^' + glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
 }
 
 /** The images use cases behind `/images/*`; also gives containers their rootfs. */
@@ -93,31 +86,23 @@ export class ImageService {
     return resolveImage(this.store, ref);
   }
 
+  private get listDeps(): ListDeps {
+    return { store: this.store, resolve: (ref) => this.resolve(ref), users: (id) => this.opts.imageUsers(id) };
+  }
+
+  /** `GET /images/json`; see listImages for the filters and their errors. */
   list(opts: ListOptions = {}): ImageSummary[] {
-    const f = opts.filters ?? new Map<string, string[]>();
-    const since = f.get('since')?.map((r) => unixSeconds(this.resolve(r).config.created));
-    const before = f.get('before')?.map((r) => unixSeconds(this.resolve(r).config.created));
-    const out: ImageSummary[] = [];
-    for (const img of this.store.images.values()) {
-      const s = toSummary(this.store, img, opts.virtualSize ?? false);
-      const dangling = f.get('dangling')?.[0];
-      if (dangling !== undefined && (dangling === 'true' || dangling === '1') !== (s.RepoTags.length === 0)) continue;
-      const refFilters = f.get('reference');
-      if (refFilters?.length) {
-        const names = s.RepoTags.flatMap((t) => [t, t.slice(0, t.lastIndexOf(':'))]);
-        if (!refFilters.some((p) => names.some((n) => globToRe(p).test(n)))) continue;
-      }
-      const labels = f.get('label');
-      if (labels?.length && !labels.every((l) => {
-        const [k, ...v] = l.split('=');
-        const have = s.Labels?.[k];
-        return have !== undefined && (v.length === 0 || have === v.join('='));
-      })) continue;
-      if (since?.some((t) => s.Created <= t)) continue;
-      if (before?.some((t) => s.Created >= t)) continue;
-      out.push(s);
-    }
-    return out.sort((a, b) => b.Created - a.Created || a.Id.localeCompare(b.Id));
+    return listImages(this.listDeps, opts);
+  }
+
+  /** Sets SharedSize on listed summaries (`GET /images/json?shared-size=1`). */
+  fillSharedSizes(summaries: ImageSummary[]): Promise<void> {
+    return fillSharedSizes(this.store, summaries);
+  }
+
+  /** The images part of `GET /system/df`. */
+  diskUsage(opts: { virtualSize?: boolean } = {}): Promise<ImagesDiskUsage> {
+    return imagesDiskUsage(this.listDeps, opts);
   }
 
   inspect(ref: string, opts: InspectOptions = {}): Promise<ImageInspect> {
@@ -146,18 +131,37 @@ export class ImageService {
     this.emit('tag', img.id, familiar(name));
   }
 
+  /** `rmi`: see removeImage; untag and delete events go out as each name and image goes. */
   remove(ref: string, opts: RemoveOptions = {}): Promise<DeleteItem[]> {
-    return this.exclusive(async () => {
-      const img = this.resolve(ref);
-      const labels = img.config.config?.Labels ?? {};
-      const items = await removeImage(this.store, ref, opts, this.opts.imageUsers(img.id));
-      // moby logs untag once per removed name and delete for the image (not its layers), Actor.ID the image ID
-      for (const it of items) {
-        if ('Untagged' in it) this.emit('untag', img.id, img.id, labels);
-        else if (it.Deleted === img.id) this.emit('delete', img.id, img.id, labels);
-      }
-      return items;
-    });
+    return this.exclusive(() => removeImage({
+      store: this.store,
+      users: (id) => this.opts.imageUsers(id),
+      // moby logs untag with the image's labels, delete once the image (and its labels) is gone
+      logEvent: (action, id) => this.emit(action, id, id),
+    }, ref, opts));
+  }
+
+  private pruning = false;
+
+  /**
+   * `POST /images/prune` (see pruneImages), then Docker's `prune` event (no Actor.ID, the
+   * bytes reclaimed). Conflict while another prune runs.
+   */
+  async prune(filters: Map<string, string[]>): Promise<PruneReport> {
+    if (this.pruning) throw new Conflict('a prune operation is already running');
+    this.pruning = true;
+    try {
+      const report = await pruneImages({ store: this.store, remove: (ref) => this.remove(ref) }, filters);
+      this.opts.events?.('prune', '', { reclaimed: String(report.SpaceReclaimed) });
+      return report;
+    } finally {
+      this.pruning = false;
+    }
+  }
+
+  /** `import <URL>`: starts the download; errors (unreachable, 404, ...) are thrown before any byte. */
+  download(src: string, signal?: AbortSignal): Promise<Download> {
+    return download(src, signal);
   }
 
   /** `docker import`; returns the new image ID. */

@@ -1,7 +1,11 @@
-export { ImageService, type ImageServiceOptions, type ListOptions, type CommitRequest } from './image-service';
+export { ImageService, type ImageServiceOptions, type CommitRequest } from './image-service';
+export type { ListOptions } from './image-list';
+export type { PruneReport } from './image-prune';
+export type { ImagesDiskUsage } from './image-disk-usage';
+export type { Download } from './url-source';
 export type { ContainerRootfs } from './container-rootfs';
 export type { ImageSummary, ImageInspect, HistoryItem, InspectOptions } from './image-dto';
-export type { DeleteItem, RemoveOptions } from './image-remove';
+export type { DeleteItem, ImageUser, RemoveOptions } from './image-remove';
 export type { ImportOptions } from './image-import';
 export type { StoredImage } from './image-store';
 export { tagName } from './image-tag';

@@ -16,7 +16,7 @@ export function formatPruneReport(r: PruneReport): string {
 }
 
 /** Reads one answer line; only `y`/`Y` (any case of "yes") confirms, as docker's prompt. */
-async function confirm(ctx: CliContext, question: string): Promise<boolean> {
+export async function confirm(ctx: CliContext, question: string): Promise<boolean> {
   ctx.out(question);
   const stdin = ctx.io.stdin;
   const line = await new Promise<string>((resolve) => {

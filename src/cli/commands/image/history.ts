@@ -19,7 +19,8 @@ export function historyCommand(ctx: CliContext): Command {
     checkArgs(cmd, args, 1, 1);
     const items = await ctx.client.images.history(args[0]);
     const opts = { trunc: f.trunc !== false, human: f.human !== false };
-    const format = f.quiet ? '{{.ID}}' : f.format || (opts.human ? HISTORY_DEFAULT_FORMAT : HISTORY_NON_HUMAN_FORMAT);
+    // docker's NewHistoryFormat: -q and -H=false only change the default table
+    const format = f.format && f.format !== 'table' ? f.format : f.quiet ? '{{.ID}}' : opts.human ? HISTORY_DEFAULT_FORMAT : HISTORY_NON_HUMAN_FORMAT;
     ctx.out(renderRows(format, items, { headers: HISTORY_HEADERS, toContext: (h) => historyContext(h, opts) }));
   });
 }

@@ -1,12 +1,15 @@
 /** `berth images` / `berth image ls`: list images. */
 import type { Command } from 'commander';
-import { checkArgs, collect, newCommand } from '../../command-kit';
+import { PROG, checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { renderRows } from '../../formatters/format';
-import { IMAGES_DEFAULT_FORMAT, IMAGES_DIGESTS_FORMAT, IMAGES_HEADERS, imageContext, imageRows } from '../../formatters/image-context';
+import { IMAGES_HEADERS, imageContext, imageFormat, imageRows } from '../../formatters/image-context';
 import { parseFilterFlags } from '../container/ps';
 
 interface ImagesFlags { all?: boolean; quiet?: boolean; trunc?: boolean; digests?: boolean; filter?: string[]; format?: string }
+
+// docker's printAmbiguousHint: `images ls` lists images named "ls"; an empty answer gets a hint
+const IMAGE_VERBS = new Set(['build', 'history', 'import', 'inspect', 'list', 'load', 'ls', 'prune', 'pull', 'push', 'rm', 'save', 'tag']);
 
 export function imagesCommand(ctx: CliContext, name = 'images'): Command {
   const cmd = newCommand(name, '[OPTIONS] [REPOSITORY[:TAG]]', 'List images')
@@ -22,14 +25,11 @@ export function imagesCommand(ctx: CliContext, name = 'images'): Command {
     const filters = parseFilterFlags(f.filter);
     if (args[0]) (filters.reference ??= []).push(args[0]);
     const images = await ctx.client.images.list({ all: f.all, filters });
-    const trunc = f.trunc !== false;
-    let rows = imageRows(images);
-    let format = f.format || (f.digests ? IMAGES_DIGESTS_FORMAT : IMAGES_DEFAULT_FORMAT);
-    if (f.quiet) {
-      format = '{{.ID}}';
-      const seen = new Set<string>();
-      rows = rows.filter((r) => !seen.has(r.image.Id) && !!seen.add(r.image.Id));
+    const format = imageFormat(f.format || 'table', !!f.quiet, !!f.digests);
+    const rows = imageRows(images, { digest: f.digests, needDigest: f.digests || format.includes('{{.Digest}}') });
+    ctx.out(renderRows(format, rows, { headers: IMAGES_HEADERS, toContext: (r) => imageContext(r, { trunc: f.trunc !== false }) }));
+    if (args[0] && !images.length && name === 'images' && IMAGE_VERBS.has(args[0])) {
+      ctx.err(`\nNo images found matching "${args[0]}": did you mean "${PROG} image ${args[0]}"?\n`);
     }
-    ctx.out(renderRows(format, rows, { headers: IMAGES_HEADERS, toContext: (r) => imageContext(r, { trunc }) }));
   });
 }

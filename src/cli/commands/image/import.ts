@@ -1,4 +1,4 @@
-/** `berth import`: make an image from a rootfs tarball (file or `-` for stdin). */
+/** `berth import`: make an image from a rootfs tarball (file, URL, or `-` for stdin). */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { checkArgs, collect, newCommand } from '../../command-kit';
@@ -15,7 +15,8 @@ export function importCommand(ctx: CliContext): Command {
   return cmd.action(async (args: string[], f: { change?: string[]; message?: string }) => {
     checkArgs(cmd, args, 1, 2);
     const [source, ref] = args;
-    const input: Readable = source === '-' ? ctx.io.stdin : await openFile(source);
+    // docker: an http(s) URL is fetched by the daemon; anything else but `-` is a local file
+    const input: Readable | string = source === '-' ? ctx.io.stdin : /^https?:\/\//.test(source) ? source : await openFile(source);
     const target = ref ? splitRepoTag(ref) : undefined;
     await ctx.client.images.import(input, { repo: target?.repo, tag: ref ? target?.tag : undefined, message: f.message, changes: f.change }, (m) => {
       if (m.status) ctx.out(`${m.status}\n`);
