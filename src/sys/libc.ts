@@ -31,11 +31,15 @@ function load(): Libc {
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
-/** A Node-style error (`code: 'EBUSY'`) for a failed call. */
-function fail(call: string, path: string): never {
+/** A Node-style error (`code: 'EBUSY'`) for the call that just failed, from errno. */
+export function errnoError(call: string, what: string): Error {
   const errno = koffi.errno();
   const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
-  throw Object.assign(new Error(`${call} ${path}: ${code}`), { code, errno, syscall: call, path });
+  return Object.assign(new Error(`${call} ${what}: ${code}`), { code, errno, syscall: call, path: what });
+}
+
+function fail(call: string, path: string): never {
+  throw errnoError(call, path);
 }
 
 export const MNT_DETACH = 2;

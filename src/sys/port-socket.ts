@@ -1,6 +1,6 @@
-import { constants } from 'node:os';
 import { isIPv4 } from 'node:net';
 import koffi from 'koffi';
+import { errnoError } from './libc';
 
 /**
  * Sockets bound to a host port and never listened on or read: holding one keeps every other
@@ -31,15 +31,6 @@ function load(): SocketCalls {
   return calls;
 }
 
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
-
-/** A Node-style error (`code: 'EADDRINUSE'`) for the failed call. */
-function failure(call: string, what: string): Error {
-  const errno = koffi.errno();
-  const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
-  return Object.assign(new Error(`${call} ${what}: ${code}`), { code, errno, syscall: call });
-}
-
 /** A `struct sockaddr_in` for ip:port. */
 function sockaddr(ip: string, port: number): Buffer {
   const b = Buffer.alloc(16);
@@ -59,10 +50,10 @@ export function bindPortSocket(proto: 'tcp' | 'udp' | 'sctp', ip: string, port: 
   const c = load();
   const type = (proto === 'udp' ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC;
   const fd = c.socket(AF_INET, type, proto === 'sctp' ? IPPROTO_SCTP : 0);
-  if (fd < 0) throw failure('socket', `${proto}`);
+  if (fd < 0) throw errnoError('socket', `${proto}`);
   const addr = sockaddr(ip, port);
   if (c.bind(fd, addr, addr.length) !== 0) {
-    const err = failure('bind', `${ip}:${port}/${proto}`);
+    const err = errnoError('bind', `${ip}:${port}/${proto}`);
     c.close(fd);
     throw err;
   }
