@@ -67,7 +67,9 @@ export async function pruneImages(deps: PruneDeps, filters: Filters): Promise<Pr
   const until = untilOf(filters);
   const children = childrenIndex(store);
   const candidates = (danglingOnly ? heads(store) : [...store.images.values()]).filter((img) => {
-    if (!store.refs.referencesOf(img.id).length && children.has(img.id)) return false;
+    const refs = store.refs.referencesOf(img.id);
+    if (!refs.length && children.has(img.id)) return false;
+    if (danglingOnly && refs.some((r) => !r.includes('@'))) return false; // a tag: not dangling
     if (until !== undefined && Date.parse(img.config.created ?? '') > until) return false;
     return !img.config.config || labelsSelect(filters, img.config.config.Labels);
   });
@@ -77,10 +79,10 @@ export async function pruneImages(deps: PruneDeps, filters: Filters): Promise<Pr
   const before = await measure(store, candidates);
   const deleted: DeleteItem[] = [];
   for (const img of candidates) {
+    if (!store.images.has(img.id)) continue; // went with a child pruned before it
     const refs = store.refs.referencesOf(img.id);
-    const targets = refs.length ? refs : [img.id.slice(7)];
-    if (refs.length && danglingOnly && refs.some((r) => !r.includes('@'))) continue; // tagged: not dangling
-    for (const ref of targets) {
+    // by name, one at a time (a used image keeps its last); an image without names by its ID
+    for (const ref of refs.length ? refs : [img.id.slice(7)]) {
       try {
         deleted.push(...(await deps.remove(ref)));
       } catch (err) {
