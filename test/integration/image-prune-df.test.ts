@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,8 +12,25 @@ import { humanSize } from '../../src/cli/formatters/units';
 
 const d = new TestDaemon('ipdf');
 let tmp = '';
+type Tls = { key: Buffer; cert: Buffer; certFile: string };
+let trusted: Tls | undefined;
+let untrusted: Tls | undefined;
+
+/** A self-signed certificate for 127.0.0.1. */
+async function selfSigned(name: string): Promise<Tls> {
+  const [key, certFile] = [join(tmp, `${name}.key`), join(tmp, `${name}.pem`)];
+  const ssl = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  assert.equal(ssl.code, 0, ssl.stderr);
+  return { key: await readFile(key), cert: await readFile(certFile), certFile };
+}
+
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'berth-ipdf-test-'));
+  // this test's berthd trusts one certificate, for import from an https URL, and not the other
+  trusted = await selfSigned('trusted');
+  untrusted = await selfSigned('untrusted');
+  process.env.NODE_EXTRA_CA_CERTS = trusted.certFile;
   await d.start();
 });
 after(async () => {
@@ -204,20 +222,21 @@ test('system df: sizes that add up, per-image container counts, docker\'s tables
   await ok(['rm', 'ipdf-df']);
 });
 
-/** A local http server: /rootfs.tar, /redirect (to it), /missing (404 with a body). */
-async function tarServer(tarball: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** A local http(s) server: /rootfs.tar, /redirect (to it), /missing (404 with a body). */
+async function tarServer(tarball: string, tls?: Tls): Promise<{ url: string; close: () => Promise<void> }> {
   const body = await readFile(tarball);
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     if (req.url === '/rootfs.tar') res.end(body);
     else if (req.url === '/redirect') { res.writeHead(302, { Location: '/rootfs.tar' }); res.end(); }
     else { res.writeHead(404, 'Not Found'); res.end('not here\n'); }
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-test('import from a URL (redirects followed) or a file, with -c and -m; HTTP errors in docker\'s words', async () => {
+test('import from an http(s) URL (redirects followed) or a file, with -c and -m; HTTP errors in docker\'s words', async () => {
   const tarball = await uniqueTar('url', 10_000);
   const srv = await tarServer(tarball);
   try {
@@ -242,6 +261,18 @@ test('import from a URL (redirects followed) or a file, with -c and -m; HTTP err
   const refused = await d.cli(['import', `${srv.url}/rootfs.tar`]);
   assert.equal(refused.code, 1);
   assert.equal(refused.stderr, `Error response from daemon: Get "${srv.url}/rootfs.tar": dial tcp ${srv.url.slice(7)}: connect: connection refused\n`);
+
+  const secure = await tarServer(tarball, trusted);
+  const unknown = await tarServer(tarball, untrusted);
+  try {
+    assert.match(await ok(['import', `${secure.url}/redirect`, 'ipdf/url:tls']), new RegExp(`^Downloading from ${secure.url}/redirect\nsha256:`));
+    assert.equal((await ok(['image', 'inspect', '-f', '{{.Comment}}', 'ipdf/url:tls'])).trim(), `Imported from ${secure.url}/redirect`);
+    const bad = await d.cli(['import', `${unknown.url}/rootfs.tar`]);
+    assert.equal(bad.stderr, `Error response from daemon: Get "${unknown.url}/rootfs.tar": x509: certificate signed by unknown authority\n`);
+  } finally {
+    await secure.close();
+    await unknown.close();
+  }
 
   await ok(['import', '-c', 'LABEL from=file', '-m', 'a file', tarball, 'ipdf/file:1']);
   assert.equal((await ok(['image', 'inspect', '-f', '{{.Comment}} {{.Config.Labels.from}}', 'ipdf/file:1'])).trim(), 'a file file');

@@ -17,12 +17,16 @@ export function normalizeSource(src: string): string {
   return src.includes('://') ? src : `http://${src}`;
 }
 
+/** OpenSSL's codes for a chain that ends in no trusted root. */
+const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
 /** How Go's net/http words a failed connection, as moby passes it on. */
 function dialError(url: string, err: NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string }): Error {
   if (hasErrno(err, 'ENOTFOUND') || hasErrno(err, 'EAI_AGAIN')) {
     return new NotFound(`Get "${url}": dial tcp: lookup ${err.hostname ?? new URL(url).hostname}: no such host`, { cause: err });
   }
   if (hasErrno(err, 'ECONNREFUSED')) return new Internal(`Get "${url}": dial tcp ${err.address}:${err.port}: connect: connection refused`, { cause: err });
+  if (UNKNOWN_AUTHORITY.has(err.code ?? '')) return new Internal(`Get "${url}": x509: certificate signed by unknown authority`, { cause: err });
   return new Internal(`Get "${url}": ${err.message}`, { cause: err });
 }
 
