@@ -1,30 +1,43 @@
-import { Readable, PassThrough, pipeline } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
+/** Reads up to n bytes from the front of input and puts them back; fewer only at its end. */
+function peek(input: Readable, n: number): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let len = 0;
+    const cleanup = () => {
+      input.off('readable', onReadable);
+      input.off('end', onEnd);
+      input.off('error', onError);
+    };
+    const onReadable = () => {
+      let c: Buffer | null;
+      while (len < n && (c = input.read() as Buffer | null) !== null) { chunks.push(c); len += c.length; }
+      if (len < n) return;
+      cleanup();
+      const head = Buffer.concat(chunks);
+      input.unshift(head);
+      resolve({ head, ended: false });
+    };
+    const onEnd = () => { cleanup(); resolve({ head: Buffer.concat(chunks), ended: true }); };
+    const onError = (err: Error) => { cleanup(); reject(err); };
+    input.on('readable', onReadable);
+    input.once('end', onEnd);
+    input.once('error', onError);
+  });
+}
+
 /**
- * Returns input decompressed when it starts with the gzip magic (1f 8b), else as is.
- * Errors of input are forwarded to the returned stream.
+ * Returns input decompressed when it starts with the gzip magic (1f 8b), else input itself
+ * (nothing read is lost). Errors of input reach the returned stream, and destroying the
+ * returned stream destroys input. Streams that are not Node's (tar-stream's packs) are
+ * read through their async iterator.
  */
 export async function maybeGunzip(input: Readable): Promise<Readable> {
-  const it = input[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
-  let done = false;
-  while (head.length < 2) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    head = Buffer.concat([head, Buffer.from(r.value as Buffer)]);
-  }
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    while (!done) {
-      const r = await it.next();
-      if (r.done) break;
-      yield r.value as Buffer;
-    }
-  }
-  const raw = Readable.from(all(), { objectMode: false });
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return raw;
-  const out = new PassThrough();
-  pipeline(raw, createGunzip(), out, (err) => { if (err) out.destroy(err); });
-  return out;
+  const src = input instanceof Readable ? input : Readable.from(input as AsyncIterable<Buffer>, { objectMode: false });
+  const { head, ended } = await peek(src, 2);
+  if (ended) return Readable.from(head.length ? [head] : [], { objectMode: false });
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return src;
+  return pipeline(src, createGunzip(), () => { /* errors surface on the returned stream */ });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { extractTar, maybeGunzip, safeRelPath } from './index';
+import { extractTar, maybeGunzip, safeRelPath, MalformedTar } from './index';
 
 type Entry = Partial<tar.Header> & { name: string; body?: string };
 
@@ -67,6 +67,7 @@ for (const [label, entries] of [
   ['symlinked parent', [{ name: 'a', type: 'symlink', linkname: '/etc' }, { name: 'a/passwd', body: 'pwned' }]],
   ['relative symlinked parent', [{ name: 'a', type: 'symlink', linkname: '../../..' }, { name: 'a/x', body: 'pwned' }]],
   ['hardlink outside', [{ name: 'h', type: 'link', linkname: '../../x' }]],
+  ['hardlink through a symlinked parent', [{ name: 'a', type: 'symlink', linkname: '/etc' }, { name: 'h', type: 'link', linkname: 'a/passwd' }]],
 ] as Array<[string, Entry[]]>) {
   test(`refuses ${label}`, async () => {
     await withDir(async (root) => {
@@ -78,6 +79,33 @@ for (const [label, entries] of [
     });
   });
 }
+
+test('an absolute hardlink target is taken inside the layer, and refused when not there (no dirs made for it)', async () => {
+  await withDir(async (root) => {
+    const ok = await makeTar([{ name: 'etc/passwd', body: 'mine' }, { name: 'h', type: 'link', linkname: '/etc/passwd' }]);
+    await extractTar(Readable.from([ok]), root);
+    assert.equal((await stat(join(root, 'h'))).ino, (await stat(join(root, 'etc/passwd'))).ino);
+  });
+  await withDir(async (root) => {
+    const bad = await makeTar([{ name: 'h', type: 'link', linkname: '/etc/passwd' }]);
+    await assert.rejects(extractTar(Readable.from([bad]), root), { name: 'UnsafeTarEntry', message: 'invalid tar entry "h": hardlink target "/etc/passwd" not in the layer' });
+    assert.deepEqual(await readdir(root), []);
+  });
+});
+
+test('a tar cut short or not a tar at all is a MalformedTar in Go archive/tar words', async () => {
+  const whole = await makeTar([{ name: 'f', body: 'x'.repeat(3000) }]);
+  for (const [input, message] of [
+    [whole.subarray(0, 1500), 'unexpected EOF'],
+    [gzipSync(whole).subarray(0, 30), 'unexpected EOF'],
+    [Buffer.alloc(1024, 'q'), 'archive/tar: invalid tar header'],
+  ] as Array<[Buffer, string]>) {
+    await withDir(async (root) => {
+      const src = await maybeGunzip(Readable.from([input]));
+      await assert.rejects(extractTar(src, root), (e) => e instanceof MalformedTar && e.message === message);
+    });
+  }
+});
 
 test('whiteouts call hooks', async () => {
   await withDir(async (root) => {
@@ -104,4 +132,22 @@ test('maybeGunzip detects gzip by magic', async () => {
     for await (const c of out) chunks.push(c as Buffer);
     assert.deepEqual(Buffer.concat(chunks), buf);
   }
+  for (const input of [[], [Buffer.from('a')]]) {
+    const chunks: Buffer[] = [];
+    for await (const c of await maybeGunzip(Readable.from(input))) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.concat(input));
+  }
+});
+
+test('maybeGunzip reads tar-stream packs (not Node streams) and passes their bytes on', async () => {
+  const buf = await makeTar([{ name: 'f', body: 'pack' }]);
+  const pack = tar.pack();
+  pack.entry({ name: 'f' }, 'pack');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of await maybeGunzip(pack as unknown as Readable)) chunks.push(c as Buffer);
+  const out = Buffer.concat(chunks);
+  assert.equal(out.length, buf.length);
+  assert.equal(out.subarray(0, 100).toString('latin1').replace(/\0+$/, ''), 'f');
+  assert.equal(out.subarray(512, 516).toString('latin1'), 'pack');
 });

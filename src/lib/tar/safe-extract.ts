@@ -3,6 +3,7 @@ import { lstat, mkdir, open, rm, symlink, link, chmod, lchown, utimes, lutimes }
 import { posix, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
+import { asMalformedTar, UnsafeTarEntry } from './tar-errors';
 
 /** Privileged operations the extractor cannot do with `fs` (they live in `sys/`). */
 export interface ExtractHooks {
@@ -22,14 +23,6 @@ export interface ExtractOptions extends ExtractHooks {
 export interface ExtractResult {
   /** Bytes the layer takes as Docker counts them: regular file sizes plus symlink target lengths. */
   size: number;
-}
-
-/** A tar entry that would land outside the extraction root, or is otherwise unusable. */
-export class UnsafeTarEntry extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'UnsafeTarEntry';
-  }
 }
 
 const WH_PREFIX = '.wh.';
@@ -67,6 +60,21 @@ async function ensureParents(root: string, rel: string, entryName: string): Prom
   }
 }
 
+/** The first of rel's parents under root that is absent or not a real directory, if any. */
+async function badParent(root: string, rel: string): Promise<{ parent: string; missing: boolean } | undefined> {
+  const parts = rel.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const parent = parts.slice(0, i).join('/');
+    try {
+      if (!(await lstat(join(root, parent))).isDirectory()) return { parent, missing: false };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { parent, missing: true };
+      throw err;
+    }
+  }
+  return undefined;
+}
+
 async function removeExisting(path: string, keepDir: boolean): Promise<void> {
   let st;
   try { st = await lstat(path); } catch (err) {
@@ -97,9 +105,13 @@ async function drain(s: AsyncIterable<unknown>): Promise<void> { for await (cons
 
 /**
  * Extracts an (uncompressed) tar stream into root, which must exist. Untrusted input: every
- * entry must stay inside root (`..`, symlinked parents and hardlinks that point outside are
- * refused with UnsafeTarEntry; absolute names are taken relative to root, as Docker does). Modes, owners, mtimes, symlinks and
- * hardlinks are preserved; OCI whiteouts become overlay whiteouts.
+ * entry must stay inside root (`..` that climbs out, symlinked parents, and hardlinks whose
+ * target is not an earlier entry of the layer are refused with UnsafeTarEntry; absolute
+ * names and hardlink targets are taken relative to root, as Docker does; symlinks may point
+ * anywhere, they are never followed here). A stream that is not a whole tar is refused with
+ * MalformedTar. Modes, owners, mtimes, symlinks and hardlinks are preserved; OCI whiteouts
+ * become overlay whiteouts. On failure input is destroyed; what was written stays for the
+ * caller to remove.
  */
 export async function extractTar(input: Readable, root: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
   const chown = opts.chown ?? (process.getuid?.() === 0);
@@ -149,14 +161,25 @@ export async function extractTar(input: Readable, root: string, opts: ExtractOpt
           size += Buffer.byteLength(h.linkname ?? '');
           break;
         case 'link': {
-          const targetRel = safeRelPath(h.linkname ?? '');
+          let targetRel: string;
+          try {
+            targetRel = safeRelPath(h.linkname ?? '');
+          } catch (err) {
+            throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} is outside of the layer`, { cause: err });
+          }
+          const notInLayer = `invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} not in the layer`;
           if (targetRel === '') throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: hardlink to the layer root`);
-          await ensureParents(root, targetRel, h.linkname ?? '');
+          const bad = await badParent(root, targetRel);
+          if (bad?.missing) throw new UnsafeTarEntry(notInLayer);
+          if (bad) throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} goes through ${JSON.stringify(bad.parent)}, which is not a directory (symlinked parents are refused)`);
           await removeExisting(path, false);
           try {
             await link(join(root, targetRel), path);
           } catch (err) {
-            throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} not in the layer`, { cause: err });
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT') throw new UnsafeTarEntry(notInLayer, { cause: err });
+            if (code === 'EPERM') throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} is a directory`, { cause: err });
+            throw err;
           }
           break;
         }
@@ -192,7 +215,7 @@ export async function extractTar(input: Readable, root: string, opts: ExtractOpt
   } catch (err) {
     extract.destroy();
     input.destroy();
-    throw err;
+    throw asMalformedTar(err) ?? err;
   }
   // directory mtimes last: creating entries inside a dir changes its mtime
   for (const [p, t] of dirTimes.reverse()) await utimes(p, t, t);

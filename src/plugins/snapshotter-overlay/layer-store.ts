@@ -1,24 +1,40 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { hexOf, sha256, type Digest } from '../../lib/digest';
-import { extractTar, maybeGunzip, UnsafeTarEntry } from '../../lib/tar';
-import { InvalidArgument, NotFound } from '../../errdefs';
+import { extractTar, maybeGunzip, MalformedTar, UnsafeTarEntry } from '../../lib/tar';
+import { FailedPrecondition, InvalidArgument, NotFound } from '../../errdefs';
 import { mknod, setXattr } from '../../sys/mount';
 
-export interface ApplyLayerOptions {
+export interface UnpackOptions {
+  /** Sees every uncompressed byte as it streams (the caller keeps the tar as a blob). */
+  tap?: (chunk: Buffer) => void;
+}
+
+export interface ApplyLayerOptions extends UnpackOptions {
   /** Chain ID of the layer below, undefined for the bottom layer. */
   parent?: string;
   /** The diffID the image config promises; a mismatch rejects the layer. */
   expectedDiffId?: string;
   /** The layer tar, gzip-compressed or not. */
   input: Readable;
-  /** Sees every uncompressed byte (the caller keeps the tar as a blob). */
-  tap?: (chunk: Buffer) => void;
 }
 
 export interface AppliedLayer { diffId: Digest; chainId: Digest; size: number }
+
+/**
+ * A layer unpacked under `<root>/tmp/` and in no chain yet: a diff's content does not depend
+ * on the layer below, only the chain's metadata does, so a layer can be unpacked before its
+ * place in an image is known. commitStaged or discard consumes it.
+ */
+export interface StagedLayer {
+  readonly diffId: Digest;
+  /** Bytes as Docker counts them (regular files plus symlink targets). */
+  readonly size: number;
+  /** The staging dir; its `diff/` becomes the layer's. */
+  readonly dir: string;
+}
 
 export interface LayerInfo { chainId: string; parent?: string; link: string; size: number; diffDir: string }
 
@@ -29,11 +45,28 @@ function newLink(): string {
   return [...b].map((x) => LINK_ALPHABET[x & 31]).join('');
 }
 
+/** The layer tar, decompressed, with a digest of what went through once it has ended. */
+async function hashed(input: Readable, tap?: (chunk: Buffer) => void): Promise<{ stream: Readable; digest: () => Digest }> {
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); tap?.(chunk); cb(null, chunk); },
+  });
+  // destroying hashing (a failed extraction) destroys input too
+  const stream = pipeline(await maybeGunzip(input), hashing, () => { /* errors surface on hashing */ });
+  return { stream, digest: () => `sha256:${hash.digest('hex')}` as Digest };
+}
+
+/** Bad tar content is the caller's input: InvalidArgument with the extractor's words. */
+function asInvalid(err: unknown): unknown {
+  return err instanceof UnsafeTarEntry || err instanceof MalformedTar ? new InvalidArgument(err.message, { cause: err }) : err;
+}
+
 /**
  * Unpacked layers under `<root>/layers/<chain hex>/` (`diff/`, `link`, `lower`, `parent`,
  * `size`), keyed by chain ID and shared by every image. `<root>/l/<link>` are short symlinks
  * to each `diff/` so overlay's `lowerdir=` option stays under one page for deep images.
- * A layer appears complete or not at all: it is unpacked in `<root>/tmp/` and renamed into place.
+ * A layer appears complete or not at all: it is unpacked in `<root>/tmp/` (unpack, a staged
+ * layer) and renamed into place once its parent is known (commitStaged).
  */
 export class OverlayLayerStore {
   constructor(readonly root: string) {}
@@ -72,7 +105,12 @@ export class OverlayLayerStore {
   /** The `lowerdir=` list for a stack whose top is chainId (relative to root, top-most first). */
   async lowerOf(chainId: string | undefined): Promise<string[]> {
     if (!chainId) return ['empty'];
-    return (await readFile(join(this.dir(chainId), 'lower'), 'utf8')).split(':');
+    try {
+      return (await readFile(join(this.dir(chainId), 'lower'), 'utf8')).split(':');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`layer ${chainId} not found`, { cause: err });
+      throw err;
+    }
   }
 
   async diffDirs(chainId: string | undefined): Promise<string[]> {
@@ -82,57 +120,94 @@ export class OverlayLayerStore {
   }
 
   /**
-   * Unpacks a layer on top of parent. Verifies the tar's digest against expectedDiffId
-   * (InvalidArgument naming both digests); an already-present layer is verified but not unpacked again.
+   * Unpacks a layer tar (gzip-compressed or not) into a new staging dir, hashing it as it
+   * streams (the staged layer's diffId is the digest of the uncompressed tar). Bad tar
+   * content is an InvalidArgument; on any failure input is destroyed and nothing is left
+   * behind.
    */
-  async apply(opts: ApplyLayerOptions): Promise<AppliedLayer> {
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, cb) { hash.update(chunk); opts.tap?.(chunk); cb(null, chunk); },
-    });
-    const expectedChain = opts.expectedDiffId ? (opts.parent ? sha256(`${opts.parent} ${opts.expectedDiffId}`) : opts.expectedDiffId) : undefined;
-    const skipUnpack = expectedChain !== undefined && (await this.has(expectedChain));
-    const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+  async unpack(input: Readable, opts: UnpackOptions = {}): Promise<StagedLayer> {
+    const dir = join(this.root, 'tmp', randomBytes(8).toString('hex'));
     try {
-      const uncompressed = await maybeGunzip(opts.input);
-      uncompressed.on('error', (e) => hashing.destroy(e));
-      uncompressed.pipe(hashing);
-      let size = 0;
-      if (skipUnpack) {
-        for await (const _ of hashing) { /* verify only */ }
-      } else {
-        await mkdir(join(tmp, 'diff'), { recursive: true });
-        const root = process.getuid?.() === 0;
-        size = (await extractTar(hashing, join(tmp, 'diff'), root ? { mknod, setOpaque: (d) => setXattr(d, 'trusted.overlay.opaque', 'y') } : {})).size;
+      const { stream, digest } = await hashed(input, opts.tap);
+      await mkdir(join(dir, 'diff'), { recursive: true });
+      const root = process.getuid?.() === 0;
+      const { size } = await extractTar(stream, join(dir, 'diff'), root ? { mknod, setOpaque: (d) => setXattr(d, 'trusted.overlay.opaque', 'y') } : {});
+      return { diffId: digest(), size, dir };
+    } catch (err) {
+      input.destroy();
+      await rm(dir, { recursive: true, force: true });
+      throw asInvalid(err);
+    }
+  }
+
+  /**
+   * Makes a staged layer the layer on top of parent (chain ID sha256(parent + " " + diffID)).
+   * When that chain is already present (another image, a concurrent load) it is kept and
+   * the staged copy dropped. The staged layer is consumed either way; committing it twice
+   * is a FailedPrecondition.
+   */
+  async commitStaged(staged: StagedLayer, parent?: string): Promise<AppliedLayer> {
+    const diffId = staged.diffId;
+    const chainId = (parent ? sha256(`${parent} ${diffId}`) : diffId) as Digest;
+    try {
+      if (await this.has(chainId)) return { diffId, chainId, size: (await this.get(chainId)).size };
+      try { await stat(join(staged.dir, 'diff')); } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FailedPrecondition(`staged layer ${diffId} was already committed or discarded`, { cause: err });
+        throw err;
       }
-      const diffId = `sha256:${hash.digest('hex')}` as Digest;
-      if (opts.expectedDiffId && diffId !== opts.expectedDiffId) {
-        throw new InvalidArgument(`layer diffID mismatch: image config rootfs.diff_ids has ${opts.expectedDiffId}, but the layer tar's digest is ${diffId}`);
-      }
-      const chainId = (opts.parent ? sha256(`${opts.parent} ${diffId}`) : diffId) as Digest;
-      if (skipUnpack || (await this.has(chainId))) return { diffId, chainId, size: skipUnpack ? (await this.get(chainId)).size : size };
       const link = newLink();
-      const parentLower = opts.parent ? await this.lowerOf(opts.parent) : [];
-      await writeFile(join(tmp, 'link'), link);
-      await writeFile(join(tmp, 'lower'), [`l/${link}`, ...parentLower].join(':'));
-      await writeFile(join(tmp, 'parent'), opts.parent ?? '');
-      await writeFile(join(tmp, 'size'), String(size));
+      const parentLower = parent ? await this.lowerOf(parent) : [];
+      await writeFile(join(staged.dir, 'link'), link);
+      await writeFile(join(staged.dir, 'lower'), [`l/${link}`, ...parentLower].join(':'));
+      await writeFile(join(staged.dir, 'parent'), parent ?? '');
+      await writeFile(join(staged.dir, 'size'), String(staged.size));
       await symlink(`../layers/${hexOf(chainId)}/diff`, join(this.root, 'l', link));
       try {
-        await rename(tmp, this.dir(chainId));
+        await rename(staged.dir, this.dir(chainId));
       } catch (err) {
         await rm(join(this.root, 'l', link), { force: true });
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+        return { diffId, chainId, size: (await this.get(chainId)).size }; // a concurrent commit won
       }
-      return { diffId, chainId, size };
-    } catch (err) {
-      opts.input.destroy();
-      if (err instanceof UnsafeTarEntry) throw new InvalidArgument(err.message, { cause: err });
-      throw err;
+      return { diffId, chainId, size: staged.size };
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      await this.discard(staged);
     }
+  }
+
+  /** Removes a staged layer that will not be committed; a consumed one is fine. */
+  async discard(staged: StagedLayer): Promise<void> {
+    await rm(staged.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Unpacks a layer on top of parent: unpack then commitStaged. Verifies the tar's digest
+   * against expectedDiffId (InvalidArgument naming both digests); when the expected chain
+   * is already present the tar is only hashed, not unpacked again.
+   */
+  async apply(opts: ApplyLayerOptions): Promise<AppliedLayer> {
+    const expectedChain = opts.expectedDiffId ? (opts.parent ? sha256(`${opts.parent} ${opts.expectedDiffId}`) : opts.expectedDiffId) : undefined;
+    const mismatch = (diffId: string) => new InvalidArgument(`layer diffID mismatch: image config rootfs.diff_ids has ${opts.expectedDiffId}, but the layer tar's digest is ${diffId}`);
+    if (expectedChain !== undefined && (await this.has(expectedChain))) {
+      let diffId: Digest;
+      try {
+        const { stream, digest } = await hashed(opts.input, opts.tap);
+        for await (const _ of stream) { /* verify only */ }
+        diffId = digest();
+      } catch (err) {
+        opts.input.destroy();
+        throw asInvalid(err);
+      }
+      if (diffId !== opts.expectedDiffId) throw mismatch(diffId);
+      return { diffId, chainId: expectedChain as Digest, size: (await this.get(expectedChain)).size };
+    }
+    const staged = await this.unpack(opts.input, { tap: opts.tap });
+    if (opts.expectedDiffId && staged.diffId !== opts.expectedDiffId) {
+      await this.discard(staged);
+      throw mismatch(staged.diffId);
+    }
+    return this.commitStaged(staged, opts.parent);
   }
 
   /** Chain IDs of every layer on disk. */
