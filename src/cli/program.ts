@@ -38,6 +38,7 @@ import { dfCommand } from './commands/system/df';
 import { infoCommand } from './commands/system/info';
 import { inspectCommand } from './commands/system/inspect';
 import { versionCommand } from './commands/system/version';
+import { volumeVerbs } from './commands/volume';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(PROG)
@@ -75,6 +76,7 @@ export function buildProgram(ctx: CliContext): Command {
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),
+    group('volume', 'Manage volumes', volumeVerbs(ctx)),
     group('system', 'Manage Docker', [dfCommand(ctx), eventsCommand(ctx), infoCommand(ctx)]),
   ]) program.addCommand(c);
   return program;

@@ -5,6 +5,7 @@ import { resolveHost, type DaemonHost } from './host';
 import { ImagesApi } from './images';
 import { SystemApi } from './system';
 import { Transport, type TransportOptions } from './transport';
+import { VolumesApi } from './volumes';
 
 export interface EngineClientOptions {
   host?: DaemonHost;
@@ -19,6 +20,7 @@ export class EngineClient {
   readonly exec: ExecApi;
   readonly images: ImagesApi;
   readonly system: SystemApi;
+  readonly volumes: VolumesApi;
 
   constructor(opts: EngineClientOptions = {}) {
     const t: TransportOptions = { host: opts.host ?? resolveHost(undefined), apiVersion: opts.apiVersion, negotiate: opts.negotiate };
@@ -27,6 +29,7 @@ export class EngineClient {
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
     this.system = new SystemApi(this.transport);
+    this.volumes = new VolumesApi(this.transport);
   }
 
   get host(): DaemonHost { return this.transport.host; }

@@ -7,3 +7,4 @@ export { encodeFilters, type WaitCondition, type AttachOptions, type ListOptions
 export type * from './types';
 export { ExecApi, type ExecCreateBody, type ExecInspect } from './exec';
 export { ArchiveApi, type ContainerPathStat, type ContainerChange } from './archive';
+export { VolumesApi, type VolumeInfo, type VolumeCreateBody, type VolumesPruneReport } from './volumes';

@@ -19,6 +19,7 @@ import { execRoutes } from '../server/routes/exec';
 import type { OciRuntime } from '../core/runtime';
 import { IpNetns } from '../sys/netns';
 import { BridgeAttacher } from '../plugins/network-bridge';
+import { wireVolumes } from './wire-volumes';
 import { ContainerStore } from '../services/containers/container-store';
 import type { ContainerRecord } from '../services/containers';
 import { InvalidArgument } from '../errdefs';
@@ -79,7 +80,9 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     execRoot: cfg.execRoot, netns: new IpNetns(), bridgeName: cfg.bridge, subnet: cfg.bip,
     hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
   });
+  const vols = wireVolumes(cfg.dataRoot, events);
   const containers = new ContainerService({
+    volumes: vols.volumes, mountHost: vols.mountHost,
     store, network, runtimes, initBinary: await findInit(), hostCapabilities: await daemonCapabilities(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
@@ -93,6 +96,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     events: (action, rec, extra) => events.publish('container', action, rec.id, { image: rec.config.Image, name: rec.name, ...rec.config.Labels, ...extra }),
   });
   await images.init();
+  await vols.volumes.init();
   await containers.init();
   const busybox = await images.ensureBusybox();
   log.debug('default image ready', { id: busybox });
@@ -109,7 +113,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     return { SizeRw: rw, SizeRootFs: rw + (image?.Size ?? 0) };
   };
   containerRoutes(router, containers, { sizes: containerSizes });
-  diskUsageRoutes(router, { images: (o) => images.diskUsage(o), containers, containerSizes });
+  diskUsageRoutes(router, { images: (o) => images.diskUsage(o), containers, containerSizes, volumes: vols.volumes });
   const execs = new ExecService(containers.ctx, containers, conmonExec);
   execRoutes(router, execs);
   const health = new HealthMonitor({ store, probe: new ExecProbeRunner(execs), events: containers.ctx.events });
@@ -118,6 +122,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   health.resume();
   containerOpsRoutes(router, containers);
   imageRoutes(router, images);
+  vols.routes(router);
   commitRoutes(router, containers, images);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: () => { health.close(); return containers.close(); } };

@@ -104,11 +104,16 @@ export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown>
   const etc: [string, string | undefined][] = [
     ['/etc/resolv.conf', input.etcFiles.resolvConf], ['/etc/hostname', input.etcFiles.hostname], ['/etc/hosts', input.etcFiles.hosts],
   ];
+  const etcMounts: OciMount[] = [];
   for (const [dest, src] of etc) {
-    if (src) mounts.push({ destination: dest, type: 'bind', source: src, options: ['rbind', 'rprivate'] });
+    if (src) etcMounts.push({ destination: dest, type: 'bind', source: src, options: ['rbind', 'rprivate'] });
   }
   const userDests = new Set(input.mounts.map((m) => m.destination));
-  const all = [...mounts.filter((m) => !userDests.has(m.destination)), ...input.mounts];
+  const kept = (list: OciMount[]) => list.filter((m) => !userDests.has(m.destination));
+  // As Docker: the etc files sort with the container's mounts by depth, so a volume over /etc
+  // comes first and /etc/hosts lands on it rather than under it.
+  const depth = (m: OciMount) => m.destination.split('/').filter(Boolean).length;
+  const all = [...kept(mounts), ...[...kept(etcMounts), ...input.mounts].sort((a, b) => depth(a) - depth(b))];
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
   if (input.netns === 'new') namespaces.push({ type: 'network' });

@@ -1,5 +1,5 @@
 import { humanDuration } from '../../lib/human-duration';
-import { bindMounts } from '../../services/containers';
+import { mountsJson } from '../../services/containers';
 import { effectiveNetworkMode, healthText, type ContainerRecord } from '../../services/containers';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -51,7 +51,7 @@ export function containerSummary(rec: ContainerRecord) {
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode },
     NetworkSettings: { Networks: networks(rec) },
-    Mounts: bindMounts(rec),
+    Mounts: mountsJson(rec),
   };
 }
 
@@ -86,7 +86,7 @@ export function containerInspect(rec: ContainerRecord, paths: { dir: string; log
     ExecIDs: null,
     HostConfig: hc,
     GraphDriver: { Data: null, Name: 'overlay2' },
-    Mounts: [],
+    Mounts: mountsJson(rec),
     Config: rec.config,
     NetworkSettings: {
       Bridge: '', SandboxID: rec.sandbox?.owned ? rec.id : '', SandboxKey: rec.sandbox?.owned ? rec.sandbox.netns : '',

@@ -7,12 +7,16 @@ import type { ImagesDiskUsage } from '../../services/images';
 import type { ContainerRecord, ContainerService } from '../../services/containers';
 import { containerSummary } from '../dto/container-dto';
 import { imageSummaryDto } from '../dto/image-summary';
+import { volumeUsageDto } from '../dto/volume-dto';
+import type { VolumeService } from '../../services/volumes';
 
 export interface DiskUsageDeps {
   images(opts: { virtualSize: boolean }): Promise<ImagesDiskUsage>;
   containers: ContainerService;
   /** SizeRw (the container's writable layer) and SizeRootFs (that plus its image). */
   containerSizes(rec: ContainerRecord): Promise<{ SizeRw: number; SizeRootFs: number }>;
+  /** Volumes with their sizes and reference counts. */
+  volumes?: Pick<VolumeService, 'usage'>;
 }
 
 const TYPES = ['container', 'image', 'volume', 'build-cache'];
@@ -37,8 +41,7 @@ export function diskUsageRoutes(router: Router, d: DiskUsageDeps): void {
         return { ...containerSummary(r), ...(SizeRw ? { SizeRw } : {}), ...(SizeRootFs ? { SizeRootFs } : {}) };
       }));
     }
-    // berth has no volumes subsystem yet: no volume takes space until there is one
-    if (want('volume')) body.Volumes = [];
+    if (want('volume')) body.Volumes = d.volumes ? (await d.volumes.usage()).map(volumeUsageDto) : [];
     // nor a build cache (null before API 1.42, as moby's builder answered)
     if (want('build-cache')) body.BuildCache = apiAtLeast(ctx.apiVersion, '1.42') ? [] : null;
     if (!apiAtLeast(ctx.apiVersion, '1.42')) body.BuilderSize = 0;

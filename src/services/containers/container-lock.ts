@@ -1,13 +1,2 @@
 /** Serialises the operations on one container (start, exit handling, stop, remove). */
-export class KeyedLock {
-  private tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => {});
-    this.tails.set(key, tail);
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
-    return next;
-  }
-}
+export { KeyedLock } from '../../lib/keyed-lock';

@@ -9,6 +9,7 @@ import { startContainer, bundleDir, exitDir, socketDir, attachSocket, logPath } 
 import { keepLog, logSettings } from './logging';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
 import type { ContainerContext } from './deps';
+import { forgetVolumes, mountPointsOf, releaseMounts, volumeNames } from './mounting';
 import type { ContainerRecord } from './types';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -48,6 +49,7 @@ export class ContainerService {
   /** Loads records, reconciles them with the runtime and conmon's exit files, watches for exits. */
   async init(): Promise<void> {
     await this.store.load();
+    this.ctx.volumes.restore(this.store.all().map((r) => ({ containerId: r.id, names: volumeNames(r), running: r.state.status === 'running' || r.state.status === 'paused' })));
     await mkdir(exitDir(this.ctx), { recursive: true });
     await mkdir(socketDir(this.ctx), { recursive: true });
     this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
@@ -126,6 +128,7 @@ export class ContainerService {
         this.ctx.runtimes.get(rec.runtime)!.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) })),
         (sandbox ? this.ctx.network.detach(sandbox) : Promise.resolve()).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
         this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) })),
+        releaseMounts(this.ctx, rec).catch((e) => log.warn('volume unmount failed', { id, error: String(e) })),
         rm(bundleDir(this.ctx, id), { recursive: true, force: true }),
         rm(join(socketDir(this.ctx), id), { force: true }),
       ]);
@@ -149,7 +152,7 @@ export class ContainerService {
       this.restartDelays.delete(id);
       // Nobody can reach the container again: forget it and answer the waiters first, then
       // release what it held (init() collects what a crash in between leaves).
-      await this.removeLocked(rec);
+      await this.removeLocked(rec, true);
       await release();
     } else {
       this.restartDelays.delete(id);
@@ -189,12 +192,18 @@ export class ContainerService {
       (p.Name === 'on-failure' && rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount)));
   }
 
-  /** Deletes a stopped container's record and layer; the caller holds its lock. */
-  private async removeLocked(rec: ContainerRecord): Promise<void> {
+  /**
+   * Deletes a stopped container's record and layer and drops its volume references (its
+   * anonymous volumes too with removeVolumes); the caller holds its lock.
+   */
+  private async removeLocked(rec: ContainerRecord, removeVolumes = false): Promise<void> {
     for (const a of this.pendingAttach.get(rec.id) ?? []) a.finish();
     this.pendingAttach.delete(rec.id);
     this.restartDelays.delete(rec.id);
     await this.store.delete(rec);
+    // Volume mounts end before their removal (the exit path's own release comes after this).
+    await releaseMounts(this.ctx, rec);
+    await forgetVolumes(this.ctx.volumes, rec.id, mountPointsOf(rec), removeVolumes);
     this.ctx.events('destroy', rec);
     this.notify(rec.id, ['not-running', 'next-exit', 'removed'], rec.state.exitCode);
     await this.ctx.rootfs.remove(rec.id);
@@ -233,7 +242,7 @@ export class ContainerService {
     } catch (e) {
       // As Docker: an auto-remove container that fails to start is removed at once.
       const rec = this.store.find(id);
-      if (rec?.hostConfig.AutoRemove && rec.state.status !== 'running') await this.remove(id, { force: true }).catch(() => {});
+      if (rec?.hostConfig.AutoRemove && rec.state.status !== 'running') await this.remove(id, { force: true, volumes: true }).catch(() => {});
       throw e;
     }
     // An exit that raced the start is picked up now that the record says running.
@@ -293,7 +302,7 @@ export class ContainerService {
       await exited;
     }
     await this.lock.run(rec.id, async () => {
-      if (this.store.find(rec.id)) await this.removeLocked(rec);
+      if (this.store.find(rec.id)) await this.removeLocked(rec, !!opts.volumes);
     });
   }
 

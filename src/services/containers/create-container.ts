@@ -7,6 +7,7 @@ import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
+import { acquireMounts, mountPointsOf, planMounts, type AcquiredMounts, type ApiMount } from './mounting';
 import { validateEtcForMode, validateExtraHosts } from './etc-files';
 import { normalizeLinks } from './links';
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
@@ -83,6 +84,15 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   const cmd = userCmd && userCmd.length ? userCmd : (userEntrypoint !== undefined && userEntrypoint !== null ? null : (ic.Cmd ?? null));
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new InvalidArgument('no command specified');
+  // As Docker: the image's volumes and the request's together.
+  const volumes = { ...(ic.Volumes ?? {}), ...(b.Volumes ?? {}) };
+  const mountPlan = planMounts({
+    binds: hc.Binds, mounts: hc.Mounts as ApiMount[] | undefined, tmpfs: hc.Tmpfs as Record<string, string> | undefined,
+    volumesFrom: hc.VolumesFrom as string[] | undefined, volumeDriver: hc.VolumeDriver as string | undefined, configVolumes: volumes,
+    mountsOf: (ref) => { const r = ctx.store.find(ref); return r && mountPointsOf(r); },
+  });
+  for (const m of mountPlan) if (m.volume && !m.inherited) ctx.volumes.check(m.volume);
+
 
   const id = newId();
   if (!name) name = generateName((n) => ctx.store.nameOwner(n) !== undefined);
@@ -107,7 +117,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     Env: withPath(mergeEnv(ic.Env ?? [], b.Env ?? [])),
     Cmd: cmd,
     Image: b.Image,
-    Volumes: b.Volumes ?? ic.Volumes ?? null,
+    Volumes: Object.keys(volumes).length ? volumes : null,
     WorkingDir: b.WorkingDir || ic.WorkingDir || '',
     Entrypoint: entrypoint,
     OnBuild: ic.OnBuild ?? null,
@@ -132,11 +142,16 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z' },
   };
   const dir = ctx.store.dir(id);
+  let acquired: AcquiredMounts | undefined;
   try {
     await mkdir(dir, { recursive: true });
     await Promise.all([writeFile(join(dir, 'hostname'), `${config.Hostname}\n`), ctx.rootfs.create(id, image.id)]);
+    const rootfs = { mount: () => ctx.rootfs.mount(id), unmount: () => ctx.rootfs.unmount(id) };
+    acquired = await acquireMounts({ volumes: ctx.volumes, mountHost: ctx.mountHost, rootfs }, id, mountPlan);
+    rec.mounts = acquired.mounts;
     await ctx.store.save(rec);
   } catch (e) {
+    await acquired?.rollback();
     ctx.store.releaseName(name, id);
     await ctx.rootfs.remove(id).catch(() => {});
     await rm(dir, { recursive: true, force: true });

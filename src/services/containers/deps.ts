@@ -3,6 +3,7 @@ import type { ContainerRootfs } from '../../core/snapshots';
 import type { ContainerStore } from './container-store';
 import type { ContainerRecord } from './types';
 import type { NetworkAttacher } from '../../core/network';
+import type { MountHost, Volume, VolumeRequest } from '../../core/volumes';
 import type { EtcHooks } from './etc-setup';
 
 /** The image facts a container needs: its ID and the runtime defaults in its config. */
@@ -22,6 +23,27 @@ export interface ImageLookup {
 
 export type { ContainerRootfs };
 
+/** What containers need of the volumes service: references at create, mounts while running. */
+export interface ContainerVolumes {
+  /** Checks a volume request before anything is created (name, driver, options); Docker's errors. */
+  check(req: VolumeRequest): void;
+  /** The named volume (created when missing) or a new anonymous one, referenced by the container. */
+  create(req: VolumeRequest, ref: string): Promise<{ volume: Volume; created: boolean }>;
+  /** References an existing volume (`--volumes-from`); NotFound when it is gone. */
+  reference(name: string, ref: string): Volume;
+  /** Drops the reference; with remove, deletes the volume when nobody else references it. */
+  release(name: string, ref: string, opts?: { remove?: boolean }): Promise<void>;
+  /** Runs fill with the volume's data dir reachable (copy-up). */
+  populate(name: string, fill: (path: string) => Promise<void>): Promise<void>;
+  /** Mounts for a starting container and returns the host path; reports `mount`. */
+  mount(name: string, ref: string, info: { destination: string; rw: boolean; propagation: string }): Promise<string>;
+  /** Idempotent; reports `unmount`. */
+  unmount(name: string, ref: string): Promise<void>;
+  /** Rebuilds references and mounts from container records at daemon start. */
+  restore(users: { containerId: string; names: string[]; running: boolean }[]): void;
+}
+
+
 export interface RuntimePaths {
   dataRoot: string;
   execRoot: string;
@@ -33,6 +55,8 @@ export interface ContainerContext {
   images: ImageLookup;
   rootfs: ContainerRootfs;
   network: NetworkAttacher;
+  volumes: ContainerVolumes;
+  mountHost: MountHost;
   runtimes: Map<string, OciRuntime>;
   monitor: ContainerMonitor;
   attach: AttachChannel;

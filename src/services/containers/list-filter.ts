@@ -5,6 +5,7 @@
  */
 import { InvalidArgument, NotFound } from '../../errdefs';
 import { effectiveNetworkMode, type ContainerRecord } from './types';
+import { usesVolume } from './mounting';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -59,7 +60,7 @@ export async function containerFilter(filters: Map<string, string[]>, deps: List
           }
           case 'before': return t < before[i];
           case 'since': return t > since[i];
-          case 'volume': return bindMounts(rec).some((m) => m.Source === v || m.Destination === v);
+          case 'volume': return usesVolume(rec, v);
           case 'health': {
             const h = rec.health?.Status;
             return v === 'none' ? !rec.config.Healthcheck || !h : h === v;
@@ -71,14 +72,4 @@ export async function containerFilter(filters: Map<string, string[]>, deps: List
     }
     return true;
   };
-}
-
-export interface BindMount { Type: 'bind'; Source: string; Destination: string; Mode: string; RW: boolean; Propagation: string }
-
-/** The container's `-v /host:/ctr[:opts]` binds as the summary's Mounts list them. */
-export function bindMounts(rec: ContainerRecord): BindMount[] {
-  return (rec.hostConfig.Binds ?? []).map((b) => {
-    const [src, dst, mode = ''] = b.split(':');
-    return { Type: 'bind', Source: src, Destination: dst, Mode: mode, RW: !mode.split(',').includes('ro'), Propagation: 'rprivate' };
-  });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildOciSpec } from '../../core/runtime';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveUser } from './user';
-import { hostMounts } from './mounts';
+import { releaseMounts, setupMounts } from './mounting';
 import { setupEtcFiles, afterLinkedStart } from './etc-setup';
 import { withLinkEnv } from './links';
 import type { ContainerContext } from './deps';
@@ -52,7 +52,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     mark('mount+network');
     const [user, mounts, etc] = await Promise.all([
       resolveUser(rootfs, rec.config.User),
-      hostMounts(rec.hostConfig),
+      setupMounts(ctx, rec),
       setupEtcFiles(ctx, rec, sandbox),
     ]);
     const c = rec.config;
@@ -102,6 +102,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     if (attached && rec.sandbox) await ctx.network.detach(rec.sandbox).catch(() => {});
     rec.sandbox = undefined;
     if (mounted) await ctx.rootfs.unmount(rec.id).catch(() => {});
+    await releaseMounts(ctx, rec).catch(() => {});
     await rm(bundle, { recursive: true, force: true });
     const be = findBerthError(e);
     rec.state = { ...rec.state, error: (e as Error).message, exitCode: be?.exitCode ?? 128 };

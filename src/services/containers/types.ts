@@ -64,6 +64,7 @@ export interface HostConfig {
 export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
 import type { SandboxRef } from '../../core/network';
 import type { HealthState } from './health/state';
+import type { MountPoint } from './mounting/mount-point';
 
 /** The network mode a container runs with: Docker's "default" (or none given) is the bridge. */
 export function effectiveNetworkMode(hc: Pick<HostConfig, 'NetworkMode'>): string {
@@ -85,6 +86,8 @@ export interface ContainerRecord {
   /** Set by `berth stop`/`kill` so that restart policies (but `always`) leave it stopped. */
   manuallyStopped: boolean;
   runtime: string;
+  /** Its binds, volumes and `--mount` tmpfs, resolved at create (absent in older records: binds only). */
+  mounts?: MountPoint[];
   /** Set while the container runs. */
   sandbox?: SandboxRef;
   /** The healthcheck's state, for a container with one that has run. */

@@ -5,8 +5,9 @@ import type { ContainerCreateBody, PortBinding } from '../../../client';
 import { UsageError, collect, intArg } from '../../command-kit';
 import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-flags';
 import { addEtcFlags, buildEtcSettings, type EtcFlags } from './etc-flags';
+import { addMountFlags, buildMountSettings, type MountFlags } from './mount-flags';
 
-export interface CreateFlags extends HealthFlags, EtcFlags {
+export interface CreateFlags extends HealthFlags, EtcFlags, MountFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
@@ -17,7 +18,7 @@ export interface CreateFlags extends HealthFlags, EtcFlags {
 }
 
 export function addCreateFlags(cmd: Command): Command {
-  return addEtcFlags(addHealthFlags(cmd
+  return addMountFlags(addEtcFlags(addHealthFlags(cmd
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
@@ -47,7 +48,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--runtime <string>', 'Runtime to use for this container')
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
-    .option('--platform <string>', 'Set platform if server is multi-platform capable')));
+    .option('--platform <string>', 'Set platform if server is multi-platform capable'))));
 }
 
 /** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
@@ -148,11 +149,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
     const [p, proto = 'tcp'] = e.split('/');
     for (const port of range(p)) exposed[`${port}/${proto}`] = {};
   }
-  const binds: string[] = [];
-  const volumes: Record<string, Record<string, never>> = {};
-  for (const v of f.volume ?? []) {
-    if (v.split(':').length > 1) binds.push(v); else volumes[v] = {};
-  }
+  const { binds, volumes, hostConfig: mountHostConfig } = buildMountSettings(f);
   const network = f.network ?? f.net ?? 'default';
   const logConfig = parseLogOpts(f.logDriver ?? '', f.logOpt ?? []);
   const etc = buildEtcSettings(f, isUserNetwork(network));
@@ -187,6 +184,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       ...(f.runtime ? { Runtime: f.runtime } : {}),
       LogConfig: logConfig,
       ...etc.hostConfig,
+      ...mountHostConfig,
     },
     NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
   };

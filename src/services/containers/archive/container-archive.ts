@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound, hasErrno } from '../../../errdefs';
 import type { ContainerService } from '../container-service';
 import type { ContainerRecord } from '../types';
-import { parseBind } from '../mounts';
+import { mountPointsOf } from '../mounting';
 import { resolveUser } from '../user';
 import { cleanContainerPath, resolvePath, type ContainerView, type ViewMount } from './container-view';
 import { pathStat, type PathStat } from './path-stat';
@@ -62,10 +62,12 @@ export class ContainerArchive {
     for (const [dest, file] of ETC_FILES) {
       if (await lstat(join(dir, file)).then(() => true, () => false)) mounts.push({ destination: dest, source: join(dir, file), readonly: false });
     }
-    for (const b of (rec.hostConfig.Binds ?? []).map(parseBind)) {
+    for (const m of mountPointsOf(rec)) {
+      if (m.type === 'tmpfs') continue; // its content lives in the running container only
+      const host = m.subpath ? join(m.source, m.subpath) : m.source;
       // the host side is the operator's: its own symlinks are followed on the host
-      const source = await realpath(b.source).catch((err) => { if (hasErrno(err, 'ENOENT')) return b.source; throw err; });
-      mounts.push({ destination: b.destination, source, readonly: b.readonly });
+      const source = await realpath(host).catch((err) => { if (hasErrno(err, 'ENOENT')) return host; throw err; });
+      mounts.push({ destination: m.destination, source, readonly: !m.rw });
     }
     return { rootfs, mounts };
   }
@@ -141,7 +143,7 @@ export class ContainerArchive {
   /** `GET /containers/{id}/changes`. */
   async changes(ref: string): Promise<Change[]> {
     const rec = this.svc.inspect(ref);
-    const hidden = new Set([...ETC_FILES.map(([d]) => d), ...(rec.hostConfig.Binds ?? []).map((b) => parseBind(b).destination)]);
+    const hidden = new Set([...ETC_FILES.map(([d]) => d), ...mountPointsOf(rec).map((m) => m.destination)]);
     return containerChanges(await this.deps.layerDirs(rec.id), hidden);
   }
 }

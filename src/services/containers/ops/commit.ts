@@ -1,6 +1,6 @@
 import type { ContainerService } from '../container-service';
 import type { ContainerConfig } from '../types';
-import { bindMounts } from '../list-filter';
+import { mountPointsOf } from '../mounting';
 import { pauseContainer, unpauseContainer } from './pause';
 
 /** Mount points the runtime binds over the rootfs: not part of the container's changes. */
@@ -46,7 +46,7 @@ export async function commitContainer(svc: ContainerService, commitLayer: (c: La
   try {
     id = await commitLayer({
       containerId: rec.id, containerConfig: rec.config, config: req.config,
-      exclude: new Set([...ETC_FILES, ...bindMounts(rec).map((m) => m.Destination)]),
+      exclude: new Set([...ETC_FILES, ...mountPointsOf(rec).map((m) => m.destination)]),
       repo: req.repo, tag: req.tag, comment: req.comment, author: req.author, changes: req.changes,
     });
   } finally {

@@ -5,7 +5,7 @@ import { ALL_CAPABILITIES } from '../../../core/runtime';
  * part by writing exit files `<execRoot>/exits/<id>` the way conmon does (atomically).
  */
 import { EventEmitter } from 'node:events';
-import { mkdtemp, mkdir, writeFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, writeFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgument, NotFound } from '../../../errdefs';
@@ -15,6 +15,8 @@ import type {
 import type { ContainerRootfs } from '../../../core/snapshots';
 import type { NetworkAttacher, AttachRequest, SandboxInfo, SandboxRef } from '../../../core/network';
 import { ContainerStore } from '../container-store';
+import { VolumeService } from '../../volumes';
+import { DirVolumeDriver } from '../../volumes/testing/dir-driver';
 import { ContainerService } from '../container-service';
 import type { ContainerContext, ImageLookup, ImageForContainer } from '../deps';
 import type { ContainerRecord } from '../types';
@@ -289,6 +291,8 @@ export interface Harness {
   network: FakeNetwork;
   images: FakeImages;
   events: EventLog;
+  volumes: VolumeService;
+  volumeDriver: DirVolumeDriver;
   /** Writes `<execRoot>/exits/<id>` as conmon does when the container ends. */
   exit(id: string, code: number): Promise<void>;
   /** Closes this service (as a crash would leave things) and starts another over the same dirs. */
@@ -302,6 +306,8 @@ export interface HarnessOptions {
   root?: string;
   runtime?: FakeRuntime;
   rootfs?: FakeRootfs;
+  /** Keep volumes across a reopen. */
+  volumeDriver?: DirVolumeDriver;
   /** Runs on the wired harness before `init()`. */
   beforeInit?: (h: Harness) => void | Promise<void>;
   closers?: (() => Promise<void>)[];
@@ -323,9 +329,12 @@ export async function makeHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const network = new FakeNetwork(resolvConf);
   const images = new FakeImages();
   const events = new EventLog();
+  const volumeDriver = opts.volumeDriver ?? new DirVolumeDriver(join(root, 'volumes'));
+  const volumes = new VolumeService({ drivers: [volumeDriver], events: (action, name) => events.push(`volume-${action}`, { id: name } as ContainerRecord) });
   const ctx: ContainerContext = {
     store: new ContainerStore(join(paths.dataRoot, 'containers')),
-    images, rootfs, network, runtimes, monitor, attach,
+    images, rootfs, network, runtimes, monitor, attach, volumes,
+    mountHost: { copyTree: (src, dst) => cp(src, dst, { recursive: true }), propagationOf: async () => ({ mountpoint: '/', shared: false, slave: false }) },
     defaultRuntime: runtime.name,
     runtimeRefusals: new Map(),
     hostCapabilities: ALL_CAPABILITIES,
@@ -337,11 +346,11 @@ export async function makeHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const closers = opts.closers ?? [];
   closers.push(() => service.close());
   const h: Harness = {
-    root, ctx, service, runtime, monitor, attach, rootfs, network, images, events,
+    root, ctx, service, runtime, monitor, attach, rootfs, network, images, events, volumes, volumeDriver,
     exit: (id, code) => writeExitFile(exitDir, id, code),
     async reopen(beforeInit) {
       await service.close();
-      return makeHarness({ root, runtime, rootfs, closers, beforeInit });
+      return makeHarness({ root, runtime, rootfs, volumeDriver, closers, beforeInit });
     },
     async cleanup() {
       for (const c of closers.splice(0)) await c().catch(() => {});
@@ -349,6 +358,7 @@ export async function makeHarness(opts: HarnessOptions = {}): Promise<Harness> {
     },
   };
   await opts.beforeInit?.(h);
+  await volumes.init();
   await service.init();
   return h;
 }

@@ -1,0 +1,2 @@
+export { LocalVolumeDriver } from './local-driver';
+export { parseLocalOptions, type LocalOptions } from './local-options';
