@@ -63,3 +63,9 @@ test('other names: the host\'s resolvers, none on an internal network', async ()
   const back = await resolverFor('127.0.0.82', 'back');
   await assert.rejects(back.resolve4('example.com'), { code: 'ENOTFOUND' });
 });
+
+test('sweep stops serving networks that are gone', async () => {
+  nets.splice(nets.findIndex((n) => n.id === 'back'), 1);
+  await dns.sweep();
+  assert.deepEqual(dns.server.addresses(), ['127.0.0.81']);
+});

@@ -46,6 +46,8 @@ export interface EmbeddedDnsOptions {
 export class EmbeddedDns {
   readonly server: DnsServer;
   private hostServers: { key?: string; servers: string[] } = { servers: [] };
+  /** Served gateway -> network ID. */
+  private readonly served = new Map<string, string>();
 
   constructor(private readonly o: EmbeddedDnsOptions) {
     this.server = new DnsServer({ names: this.names(), upstreams: (id, client) => this.upstreams(id, client), port: o.port });
@@ -62,6 +64,7 @@ export class EmbeddedDns {
       if (!n?.userDefined || !n.gateway) continue;
       try {
         await this.server.serve(n.gateway, n.id);
+        this.served.set(n.gateway, n.id);
         first ??= n.gateway;
       } catch (e) {
         log.warn('embedded DNS cannot listen on the network gateway', { network: n.name, address: n.gateway, error: String(e) });
@@ -75,8 +78,14 @@ export class EmbeddedDns {
     await this.serverFor([...new Set(this.o.containers().flatMap((c) => c.endpoints.map((e) => e.networkId)))]);
   }
 
-  /** Stops serving a network's address (when the network goes away). */
-  stop(gateway: string): Promise<void> { return this.server.stop(gateway); }
+  /** Stops serving the addresses of networks that are gone (after a network is removed). */
+  async sweep(): Promise<void> {
+    for (const [gateway, id] of [...this.served]) {
+      if (this.o.network(id)?.gateway === gateway) continue;
+      this.served.delete(gateway);
+      await this.server.stop(gateway);
+    }
+  }
 
   close(): Promise<void> { return this.server.close(); }
 
