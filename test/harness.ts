@@ -75,6 +75,7 @@ export class TestDaemon {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
       const list = await this.api('GET', '/containers/json?all=1').catch(() => undefined);
       for (const c of list?.json ?? []) await this.api('DELETE', `/containers/${c.Id}?force=1`).catch(() => {});
+      await this.api('POST', '/networks/prune').catch(() => {});
     }
     await this.kill('SIGTERM');
     // A daemon that logged errors shows them with the test's output, for CI to keep.
@@ -82,6 +83,10 @@ export class TestDaemon {
     await run('sh', ['-c', `for m in $(awk '{print $2}' /proc/mounts | grep -E '^(${this.dataRoot}|${this.execRoot})' | sort -r); do umount -l "$m"; done`]);
     await run('ip', ['link', 'del', this.bridge]);
     await run('nft', ['delete', 'table', 'ip', `berth-${this.bridge}`]);
+    // The daemon's accepts in Docker's iptables FORWARD chain, tagged with its table's name.
+    const tag = `berth:berth-${this.bridge}`;
+    const ours = (await run('iptables', ['-w', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A ') && l.includes(`"${tag}"`));
+    if (ours.length) await run('iptables-restore', ['-w', '--noflush'], { input: ['*filter', ...ours.map((l) => l.replace(/^-A /, '-D ')), 'COMMIT', ''].join('\n') });
     for (const d of [this.dataRoot, this.execRoot]) if (d) await rm(d, { recursive: true, force: true });
   }
 

@@ -38,6 +38,7 @@ import { dfCommand } from './commands/system/df';
 import { infoCommand } from './commands/system/info';
 import { inspectCommand } from './commands/system/inspect';
 import { versionCommand } from './commands/system/version';
+import { networkVerbs } from './commands/network';
 import { volumeVerbs } from './commands/volume';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -76,6 +77,7 @@ export function buildProgram(ctx: CliContext): Command {
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('image', 'Manage images', imageVerbs()),
+    group('network', 'Manage networks', networkVerbs(ctx)),
     group('volume', 'Manage volumes', volumeVerbs(ctx)),
     group('system', 'Manage Docker', [dfCommand(ctx), eventsCommand(ctx), infoCommand(ctx)]),
   ]) program.addCommand(c);

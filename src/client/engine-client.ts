@@ -3,6 +3,7 @@ import { ContainersApi } from './containers';
 import { ExecApi } from './exec';
 import { resolveHost, type DaemonHost } from './host';
 import { ImagesApi } from './images';
+import { NetworksApi } from './networks';
 import { SystemApi } from './system';
 import { Transport, type TransportOptions } from './transport';
 import { VolumesApi } from './volumes';
@@ -19,6 +20,7 @@ export class EngineClient {
   readonly containers: ContainersApi;
   readonly exec: ExecApi;
   readonly images: ImagesApi;
+  readonly networks: NetworksApi;
   readonly system: SystemApi;
   readonly volumes: VolumesApi;
 
@@ -28,6 +30,7 @@ export class EngineClient {
     this.containers = new ContainersApi(this.transport);
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
+    this.networks = new NetworksApi(this.transport);
     this.system = new SystemApi(this.transport);
     this.volumes = new VolumesApi(this.transport);
   }

@@ -8,3 +8,4 @@ export type * from './types';
 export { ExecApi, type ExecCreateBody, type ExecInspect } from './exec';
 export { ArchiveApi, type ContainerPathStat, type ContainerChange } from './archive';
 export { VolumesApi, type VolumeInfo, type VolumeCreateBody, type VolumesPruneReport } from './volumes';
+export { NetworksApi, type NetworkResource, type NetworkCreateBody, type EndpointSettings } from './networks';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { InvalidArgument, hasErrno } from '../errdefs';
 import { isLogLevel, type LogLevel } from '../lib/logger';
+import { DEFAULT_POOLS, parseCidr, type PoolSpec } from '../core/network';
 
 /** berthd's settings: flags over daemon.json over defaults. */
 export interface DaemonConfig {
@@ -14,6 +15,12 @@ export interface DaemonConfig {
   bip?: string;
   bridge: string;
   liveRestore: boolean;
+  /** Where automatic network subnets come from (daemon.json `default-address-pools`). */
+  defaultAddressPools: PoolSpec[];
+  /** False: berth leaves net.ipv4.ip_forward alone. */
+  ipForward: boolean;
+  /** False: berth adds no nftables rules at all. */
+  iptables: boolean;
 }
 
 const DEFAULTS = {
@@ -30,7 +37,8 @@ const DEFAULTS = {
 /** daemon.json keys berthd reads (Docker's names). */
 interface DaemonJson {
   hosts?: string[]; 'data-root'?: string; 'exec-root'?: string; 'log-level'?: string;
-  'default-runtime'?: string; bip?: string; 'live-restore'?: boolean;
+  'default-runtime'?: string; bip?: string; 'live-restore'?: boolean; bridge?: string;
+  'default-address-pools'?: PoolSpec[]; 'ip-forward'?: boolean; iptables?: boolean;
 }
 
 export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
@@ -44,11 +52,16 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .option('--default-runtime <name>', 'Default OCI runtime for containers (runc or crun) (default "runc")')
     .option('--bip <cidr>', 'Specify network bridge IP')
     .option('-b, --bridge <name>', 'Attach containers to a network bridge (default "berth0")')
+    .option('--default-address-pool <pool>', 'Default address pools for node specific local networks (base=CIDR,size=N)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--ip-forward', 'Enable net.ipv4.ip_forward (default true)')
+    .option('--no-ip-forward', 'Leave net.ipv4.ip_forward alone')
+    .option('--iptables', 'Enable addition of nftables rules (default true)')
+    .option('--no-iptables', 'Add no nftables rules')
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string }>();
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
   let file: DaemonJson = {};
   try {
@@ -68,7 +81,26 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     logLevel,
     defaultRuntime: o.defaultRuntime ?? file['default-runtime'] ?? DEFAULTS.defaultRuntime,
     bip: o.bip ?? file.bip,
-    bridge: o.bridge ?? DEFAULTS.bridge,
+    bridge: o.bridge ?? file.bridge ?? DEFAULTS.bridge,
     liveRestore: file['live-restore'] ?? DEFAULTS.liveRestore,
+    defaultAddressPools: checkPools(o.defaultAddressPool?.map(parsePoolFlag) ?? file['default-address-pools'] ?? DEFAULT_POOLS),
+    ipForward: o.ipForward ?? file['ip-forward'] ?? true,
+    iptables: o.iptables ?? file.iptables ?? true,
   };
+}
+
+/** `--default-address-pool base=10.10.0.0/16,size=24`, as dockerd takes it. */
+function parsePoolFlag(v: string): PoolSpec {
+  const kv = Object.fromEntries(v.split(',').map((p) => p.split('=').map((x) => x.trim())));
+  return { base: kv.base ?? '', size: Number(kv.size) };
+}
+
+function checkPools(pools: PoolSpec[]): PoolSpec[] {
+  for (const p of pools) {
+    try { parseCidr(p.base); } catch { throw new InvalidArgument(`invalid default address pool: base ${JSON.stringify(p.base)} is not a CIDR`); }
+    if (!Number.isInteger(p.size) || p.size < parseCidr(p.base).prefix || p.size > 32) {
+      throw new InvalidArgument(`invalid default address pool ${p.base}: size ${p.size} must be between the base's prefix length and 32`);
+    }
+  }
+  return pools;
 }

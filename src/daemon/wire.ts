@@ -9,6 +9,7 @@ import { systemRoutes } from '../server/routes/system';
 import { diskUsageRoutes } from '../server/routes/system-df';
 import { containerArchiveRoutes } from '../server/routes/container-archive';
 import { commitRoutes } from '../server/routes/commit';
+import { networkRoutes } from '../server/routes/networks';
 import { ContainerArchive } from '../services/containers/archive';
 import { dirSize, ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
 import { ImageService } from '../services/images';
@@ -17,8 +18,7 @@ import { readHostFacts } from '../services/system';
 import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/runtime-oci';
 import { execRoutes } from '../server/routes/exec';
 import type { OciRuntime } from '../core/runtime';
-import { IpNetns } from '../sys/netns';
-import { BridgeAttacher } from '../plugins/network-bridge';
+import { wireNetworks } from './wire-networks';
 import { wireVolumes } from './wire-volumes';
 import { ContainerStore } from '../services/containers/container-store';
 import type { ContainerRecord } from '../services/containers';
@@ -76,10 +76,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     events: (action, id, attributes) => events.publish('image', action, id, attributes),
   });
   const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, cliRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
-  const network = new BridgeAttacher({
-    execRoot: cfg.execRoot, netns: new IpNetns(), bridgeName: cfg.bridge, subnet: cfg.bip,
-    hostResolvConf: '/etc/resolv.conf', nftTable: cfg.bridge === 'berth0' ? 'berth' : `berth-${cfg.bridge}`,
-  });
+  const { networks, attacher: network } = wireNetworks(cfg, { events, store });
   const vols = wireVolumes(cfg.dataRoot, events);
   const containers = new ContainerService({
     volumes: vols.volumes, mountHost: vols.mountHost,
@@ -97,6 +94,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   });
   await images.init();
   await vols.volumes.init();
+  await networks.init();
   await containers.init();
   const busybox = await images.ensureBusybox();
   log.debug('default image ready', { id: busybox });
@@ -121,6 +119,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   containers.onExit((id) => health.stop(id));
   health.resume();
   containerOpsRoutes(router, containers);
+  networkRoutes(router, networks, containers);
   imageRoutes(router, images);
   vols.routes(router);
   commitRoutes(router, containers, images);

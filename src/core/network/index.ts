@@ -1,2 +1,4 @@
 export * from './types';
 export * from './ipam';
+export * from './driver';
+export * from './errors';

@@ -1,1 +1,2 @@
-export { BridgeAttacher, type BridgeOptions } from './bridge-attacher';
+export { IpBridgeHost, type BridgeHostOptions } from './bridge-host';
+export { NetnsSandboxes } from './netns-sandboxes';

@@ -1,6 +1,7 @@
 import { humanDuration } from '../../lib/human-duration';
 import { mountsJson } from '../../services/containers';
-import { effectiveNetworkMode, healthText, type ContainerRecord } from '../../services/containers';
+import { healthText, type ContainerRecord } from '../../services/containers';
+import { bridgeFields, networksDto } from './container-networks-dto';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -16,20 +17,6 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
     case 'exited': return s.finishedAt === ZERO_TIME ? 'Created' : `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
     default: return 'Created';
   }
-}
-
-function networks(rec: ContainerRecord) {
-  const mode = effectiveNetworkMode(rec.hostConfig);
-  if (mode.startsWith('container:')) return {};
-  const e = rec.sandbox?.endpoint;
-  return {
-    [mode]: {
-      IPAMConfig: null, Links: null, Aliases: null, MacAddress: e?.macAddress ?? '', DriverOpts: null,
-      NetworkID: e?.networkId ?? '', EndpointID: e?.endpointId ?? '', Gateway: e?.gateway ?? '',
-      IPAddress: e?.ipAddress ?? '', IPPrefixLen: e?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0, DNSNames: null,
-    },
-  };
 }
 
 function ports(rec: ContainerRecord): Record<string, null> {
@@ -50,15 +37,14 @@ export function containerSummary(rec: ContainerRecord) {
     State: rec.state.status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode },
-    NetworkSettings: { Networks: networks(rec) },
+    NetworkSettings: { Networks: networksDto(rec) },
     Mounts: mountsJson(rec),
   };
 }
 
 /** GET /containers/{id}/json, with the legacy top-level network fields old clients read. */
-export function containerInspect(rec: ContainerRecord, paths: { dir: string; logPath: string }) {
+export function containerInspect(rec: ContainerRecord, paths: { dir: string; logPath: string; apiVersion?: string }) {
   const s = rec.state;
-  const e = rec.sandbox?.endpoint;
   const hc = { ...rec.hostConfig };
   const out: Record<string, unknown> = {
     Id: rec.id,
@@ -92,10 +78,8 @@ export function containerInspect(rec: ContainerRecord, paths: { dir: string; log
       Bridge: '', SandboxID: rec.sandbox?.owned ? rec.id : '', SandboxKey: rec.sandbox?.owned ? rec.sandbox.netns : '',
       HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
       Ports: ports(rec),
-      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: e?.endpointId ?? '',
-      Gateway: e?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: e?.ipAddress ?? '',
-      IPPrefixLen: e?.prefixLen ?? 0, IPv6Gateway: '', MacAddress: e?.macAddress ?? '',
-      Networks: networks(rec),
+      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, ...bridgeFields(rec),
+      Networks: networksDto(rec, paths.apiVersion),
     },
   };
   return out;

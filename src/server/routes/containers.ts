@@ -62,7 +62,7 @@ export function containerRoutes(router: Router, svc: ContainerService, list?: Co
 
   router.add('GET', '/containers/{id}/json', async (ctx) => {
     const rec = svc.inspect(ctx.params.id);
-    sendJson(res(ctx), 200, containerInspect(rec, { dir: svc.store.dir(rec.id), logPath: logPath(svc.ctx, rec.id) }));
+    sendJson(res(ctx), 200, containerInspect(rec, { dir: svc.store.dir(rec.id), logPath: logPath(svc.ctx, rec.id), apiVersion: ctx.apiVersion }));
   });
 
   router.add('POST', '/containers/{id}/start', async (ctx) => {

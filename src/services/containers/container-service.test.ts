@@ -151,7 +151,7 @@ test('start runs the container with the monitor pid and writes the bundle config
   assert.equal(now.state.exitCode, 0);
   assert.notEqual(now.state.startedAt, '0001-01-01T00:00:00Z');
   assert.equal(now.sandbox?.netns, `/run/fake-netns/${rec.id.slice(0, 12)}`);
-  assert.equal(now.sandbox?.endpoint?.ipAddress, '172.17.0.2');
+  assert.equal(now.sandbox?.endpoints?.[0]?.ipAddress, '172.17.0.2');
   assert.deepEqual(h.runtime.callsTo('start').map((c) => c.args[0]), [rec.id]);
   assert.deepEqual(h.events.calls.map((c) => c.op), ['create', 'start']);
 
@@ -181,7 +181,7 @@ test('host networking joins the host namespace and keeps no hostname in the spec
   const spec = JSON.parse(await readFile(join(bundle(rec.id), 'config.json'), 'utf8'));
   assert.equal(spec.linux.namespaces.some((n: { type: string }) => n.type === 'network'), false);
   assert.equal(spec.hostname, undefined);
-  assert.deepEqual(h.service.inspect(rec.id).sandbox, { netns: 'host', owned: false, endpoint: undefined });
+  assert.deepEqual(h.service.inspect(rec.id).sandbox, { containerId: rec.id, netns: 'host', owned: false, endpoints: [] });
 });
 
 test('start of a running container is NotModified and starts nothing', async () => {

@@ -217,6 +217,9 @@ export class ContainerService {
 
   create(req: CreateRequest) { return createContainer(this.ctx, req); }
 
+  /** Runs fn under the container's lock, the one start, exit handling and remove take. */
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> { return this.lock.run(id, fn); }
+
   /** Calls cb with a container's ID each time one stops running (exec sessions end with it). */
   onExit(cb: (id: string) => void): void { this.exitListeners.push(cb); }
 

@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids';
 import { isValidContainerName } from '../../lib/ids';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs';
 import type { ContainerContext } from './deps';
+import type { EndpointConfig } from '../../core/network';
 import { effectiveNetworkMode, type ContainerConfig, type ContainerRecord, type HostConfig } from './types';
 import { generateName } from './names';
 import { validateHostMounts } from './mounts';
@@ -17,7 +18,7 @@ import { logSettings } from './logging';
 export interface CreateRequest {
   name?: string;
   body: Partial<Omit<ContainerConfig, 'Cmd' | 'Entrypoint'>> & {
-    HostConfig?: Partial<HostConfig>; NetworkingConfig?: unknown; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null;
+    HostConfig?: Partial<HostConfig>; NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> | null } | null; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null;
   };
 }
 
@@ -66,7 +67,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
-  ctx.network.validate(effectiveNetworkMode({ NetworkMode: networkMode }));
+  const networks = ctx.network.resolve(effectiveNetworkMode({ NetworkMode: networkMode }), b.NetworkingConfig?.EndpointsConfig ?? {});
   const runtime = hc.Runtime || ctx.defaultRuntime;
   if (!ctx.runtimes.has(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
   if (hc.Init && !ctx.initBinary) throw new InvalidArgument('--init: no init binary on this host (install tini)');
@@ -138,7 +139,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
 
   const rec: ContainerRecord = {
     id, name, created: new Date().toISOString(), imageId: image.id, path: argv[0], args: argv.slice(1),
-    config, hostConfig, restartCount: 0, manuallyStopped: false, runtime,
+    config, hostConfig, restartCount: 0, manuallyStopped: false, runtime, networks,
     state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z' },
   };
   const dir = ctx.store.dir(id);

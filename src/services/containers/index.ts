@@ -2,6 +2,7 @@ export { ContainerService, parseSignal, type WaitCondition } from './container-s
 export type { ContainerContext, ImageLookup, ContainerRootfs, ImageForContainer } from './deps';
 export type { ContainerRecord, ContainerConfig, HostConfig, ContainerState, NetworkEndpoint } from './types';
 export { effectiveNetworkMode } from './types';
+export { containerNetworks } from './container-networks';
 export type { AttachSink, AttachOptions } from './attach-session';
 export { readLogs, type LogOptions } from './read-logs';
 export { logPath } from './start-container';

@@ -5,6 +5,8 @@
  */
 import { InvalidArgument, NotFound } from '../../errdefs';
 import { effectiveNetworkMode, type ContainerRecord } from './types';
+import { containerNetworks } from './container-networks';
+import { endpointsOf } from '../../core/network';
 import { usesVolume } from './mounting';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
@@ -54,9 +56,10 @@ export async function containerFilter(filters: Map<string, string[]>, deps: List
           }
           case 'ancestor': return ancestors.has(rec.imageId);
           case 'network': {
-            const mode = effectiveNetworkMode(rec.hostConfig);
-            const netId = rec.sandbox?.endpoint?.networkId ?? '';
-            return mode === v || (!!netId && netId.startsWith(v));
+            // Docker matches the name of any network the container is on, or an ID prefix.
+            const nets = containerNetworks(rec);
+            const ids = [...Object.values(nets).map((c) => c.NetworkID ?? ''), ...endpointsOf(rec.sandbox).map((e) => e.networkId)];
+            return effectiveNetworkMode(rec.hostConfig) === v || v in nets || ids.some((id) => !!id && id.startsWith(v));
           }
           case 'before': return t < before[i];
           case 'since': return t > since[i];

@@ -8,6 +8,7 @@ import { setupEtcFiles, afterLinkedStart } from './etc-setup';
 import { withLinkEnv } from './links';
 import type { ContainerContext } from './deps';
 import { effectiveNetworkMode, type ContainerRecord } from './types';
+import { networksToJoin } from './container-networks';
 import type { AttachSession } from './attach-session';
 import { log } from '../../lib/logger';
 import { keepLog, logSettings } from './logging';
@@ -44,7 +45,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const [m, n] = await Promise.allSettled([ctx.rootfs.mount(rec.id), attachNetwork(ctx, rec)]);
     mounted = m.status === 'fulfilled';
     attached = n.status === 'fulfilled';
-    if (n.status === 'fulfilled') rec.sandbox = { netns: n.value.netns, owned: n.value.owned, endpoint: n.value.endpoint };
+    if (n.status === 'fulfilled') rec.sandbox = { containerId: rec.id, netns: n.value.netns, owned: n.value.owned, endpoints: n.value.endpoints };
     if (m.status === 'rejected') throw m.reason;
     if (n.status === 'rejected') throw n.reason;
     const rootfs = m.value;
@@ -114,11 +115,12 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
 
 async function attachNetwork(ctx: ContainerContext, rec: ContainerRecord) {
   const mode = effectiveNetworkMode(rec.hostConfig);
-  if (!mode.startsWith('container:')) return ctx.network.attach({ containerId: rec.id, mode });
+  const who = { containerId: rec.id, containerName: rec.name };
+  if (!mode.startsWith('container:')) return ctx.network.attach({ ...who, mode, networks: networksToJoin(rec) });
   const peer = ctx.store.get(mode.slice('container:'.length));
   if (peer.state.status !== 'running') throw new Conflict(`cannot join network of a non running container: ${peer.id}`);
   const peerNetns = peer.sandbox?.netns ?? 'host';
-  return ctx.network.attach({ containerId: rec.id, mode, peerNetns });
+  return ctx.network.attach({ ...who, mode, peerNetns });
 }
 
 /** PATH, HOSTNAME and TERM as Docker adds them when the config does not set them. */

@@ -62,7 +62,7 @@ export interface HostConfig {
 }
 
 export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
-import type { SandboxRef } from '../../core/network';
+import type { EndpointConfig, SandboxRef } from '../../core/network';
 import type { HealthState } from './health/state';
 import type { MountPoint } from './mounting/mount-point';
 
@@ -88,6 +88,8 @@ export interface ContainerRecord {
   runtime: string;
   /** Its binds, volumes and `--mount` tmpfs, resolved at create (absent in older records: binds only). */
   mounts?: MountPoint[];
+  /** The networks it is connected to, by name, with the user's settings (absent in older records). */
+  networks?: Record<string, EndpointConfig>;
   /** Set while the container runs. */
   sandbox?: SandboxRef;
   /** The healthcheck's state, for a container with one that has run. */

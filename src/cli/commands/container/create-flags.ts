@@ -5,9 +5,10 @@ import type { ContainerCreateBody, PortBinding } from '../../../client';
 import { UsageError, collect, intArg } from '../../command-kit';
 import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-flags';
 import { addEtcFlags, buildEtcSettings, type EtcFlags } from './etc-flags';
+import { addNetworkFlags, endpointsConfig, type NetworkFlags } from './network-flags';
 import { addMountFlags, buildMountSettings, type MountFlags } from './mount-flags';
 
-export interface CreateFlags extends HealthFlags, EtcFlags, MountFlags {
+export interface CreateFlags extends NetworkFlags, HealthFlags, EtcFlags, MountFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
@@ -18,7 +19,7 @@ export interface CreateFlags extends HealthFlags, EtcFlags, MountFlags {
 }
 
 export function addCreateFlags(cmd: Command): Command {
-  return addMountFlags(addEtcFlags(addHealthFlags(cmd
+  return addNetworkFlags(addMountFlags(addEtcFlags(addHealthFlags(cmd
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
@@ -48,7 +49,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--runtime <string>', 'Runtime to use for this container')
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
-    .option('--platform <string>', 'Set platform if server is multi-platform capable'))));
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')))));
 }
 
 /** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
@@ -186,7 +187,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       ...etc.hostConfig,
       ...mountHostConfig,
     },
-    NetworkingConfig: { EndpointsConfig: isUserNetwork(network) ? { [network]: {} } : {} },
+    NetworkingConfig: { EndpointsConfig: endpointsConfig(f, network, isUserNetwork(network)) },
   };
   if (body.Volumes === undefined) delete body.Volumes;
   if (etc.endpointLinks) Object.assign((body.NetworkingConfig!.EndpointsConfig as Record<string, object>)[network], { Links: etc.endpointLinks });

@@ -5,3 +5,4 @@ export { pruneContainers, parseUntil, type PruneReport } from './prune';
 export { updateContainer, type UpdateBody } from './update';
 export { collectStats, type StatsOptions } from './stats';
 export { commitContainer, type CommitRequest, type LayerCommit } from './commit';
+export { connectContainer, disconnectContainer } from './network-connect';

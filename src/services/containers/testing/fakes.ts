@@ -13,7 +13,7 @@ import type {
   OciRuntime, RuntimeState, ContainerMonitor, MonitorCreateOptions, AttachChannel, AttachConnection, StdStream,
 } from '../../../core/runtime';
 import type { ContainerRootfs } from '../../../core/snapshots';
-import type { NetworkAttacher, AttachRequest, SandboxInfo, SandboxRef } from '../../../core/network';
+import type { NetworkAttacher, AttachRequest, Endpoint, EndpointConfig, SandboxInfo, SandboxRef } from '../../../core/network';
 import { ContainerStore } from '../container-store';
 import { VolumeService } from '../../volumes';
 import { DirVolumeDriver } from '../../volumes/testing/dir-driver';
@@ -223,24 +223,30 @@ export class FakeRootfs extends Recording implements ContainerRootfs {
 }
 
 /**
- * Networks none, host and bridge (and container:<id>). Own namespaces are fake paths; bridge
- * hands out 172.17.0.x. `attachError` makes the next attach reject.
+ * Networks none, host, bridge and usernet (and container:<id>). Own namespaces are fake paths;
+ * bridge hands out 172.17.0.x, a connect 10.9.0.2. `attachError` makes the next attach reject.
  */
 export class FakeNetwork extends Recording implements NetworkAttacher {
   attachError?: Error;
   private nextIp = 2;
+  /** Names of the network IDs resolve handed out. */
+  private names = new Map<string, string>();
 
   constructor(private readonly resolvConf: string) { super(); }
 
-  validate(mode: string): void {
-    this.record('validate', mode);
-    if (!['none', 'host', 'bridge'].includes(mode) && !mode.startsWith('container:')) throw new NotFound(`network ${mode} not found`);
+  resolve(mode: string, endpoints: Record<string, EndpointConfig> = {}): Record<string, EndpointConfig> {
+    this.record('resolve', mode, endpoints);
+    if (mode.startsWith('container:')) return {};
+    if (!['none', 'host', 'bridge', 'usernet'].includes(mode)) throw new NotFound(`network ${mode} not found`);
+    const id = mode.repeat(64).slice(0, 64);
+    this.names.set(id, mode);
+    return { [mode]: { ...endpoints[mode], NetworkID: id } };
   }
 
   async attach(req: AttachRequest): Promise<SandboxInfo> {
     this.record('attach', req.containerId, req);
     if (this.attachError) { const e = this.attachError; this.attachError = undefined; throw e; }
-    const base = { resolvConf: this.resolvConf, extraHosts: [] };
+    const base = { resolvConf: this.resolvConf, extraHosts: [], containerId: req.containerId, endpoints: [] };
     if (req.mode === 'host') return { ...base, netns: 'host', owned: false };
     if (req.mode.startsWith('container:')) return { ...base, netns: req.peerNetns ?? 'host', owned: false };
     const netns = `/run/fake-netns/${req.containerId.slice(0, 12)}`;
@@ -248,10 +254,16 @@ export class FakeNetwork extends Recording implements NetworkAttacher {
     const ip = `172.17.0.${this.nextIp++}`;
     return {
       ...base, netns, owned: true,
-      endpoint: { networkName: 'bridge', networkId: 'b'.repeat(64), endpointId: req.containerId.slice(0, 16), ipAddress: ip, prefixLen: 16, gateway: '172.17.0.1', macAddress: '02:42:ac:11:00:02' },
+      endpoints: [{ networkName: 'bridge', networkId: 'b'.repeat(64), endpointId: req.containerId.slice(0, 16), ifname: 'eth0', bridge: 'berth0', ipAddress: ip, prefixLen: 16, gateway: '172.17.0.1', macAddress: '02:42:ac:11:00:02' }],
     };
   }
 
+  async connect(sandbox: SandboxRef, req: { containerId: string; network: string }): Promise<Endpoint> {
+    this.record('connect', sandbox.netns, req);
+    return { networkName: this.names.get(req.network) ?? req.network, networkId: req.network, endpointId: `${req.containerId.slice(0, 12)}-${req.network}`, ifname: 'eth1', bridge: 'br-fake', ipAddress: '10.9.0.2', prefixLen: 24, gateway: '10.9.0.1', macAddress: '02:42:0a:09:00:02' };
+  }
+
+  async disconnect(sandbox: SandboxRef, endpoint: Endpoint): Promise<void> { this.record('disconnect', sandbox.netns, endpoint); }
   async detach(sandbox: SandboxRef): Promise<void> { this.record('detach', sandbox.netns, sandbox); }
   async restore(live: SandboxRef[]): Promise<void> { this.record('restore', live); }
   async close(): Promise<void> { this.record('close'); }
