@@ -61,6 +61,10 @@ test('copy-up: a new named or anonymous volume starts with the image\'s content;
   // a -v on the image's VOLUME path replaces the anonymous volume
   ok(await d.cli(['run', '--rm', '-v', `${host}/vd:/vdata`, 'volimg:1', 'true']));
   assert.deepEqual(await readdir(join(host, 'vd')), []);
+  // cp reaches a volume's data through the container's path, stopped or not
+  await writeFile(join(host, 'note'), 'copied\n');
+  ok(await d.cli(['cp', join(host, 'note'), 'vuser:/vdata/note']));
+  assert.equal(await readFile(join((await d.api('GET', `/volumes/${m.Name}`)).json.Mountpoint, 'note'), 'utf8'), 'copied\n');
   ok(await d.cli(['rm', '-v', 'vuser']));
   ok(await d.cli(['volume', 'rm', 'vol-etc', 'vol-empty', 'vol-empty2']));
   ok(await d.cli(['rmi', 'volimg:1']));

@@ -14,10 +14,10 @@ const ok = (r: { code: number; stderr: string }) => assert.equal(r.code, 0, r.st
 const filters = (f: Record<string, string[]>) => encodeURIComponent(JSON.stringify(f));
 
 /** Collects the daemon's volume events until stop() is called. */
-function collectEvents(): { stop: () => Promise<{ Action: string; Actor: { ID: string; Attributes: Record<string, string> } }[]> } {
+function collectEvents(extra: Record<string, string[]> = {}): { stop: () => Promise<{ Action: string; Actor: { ID: string; Attributes: Record<string, string> } }[]> } {
   const events: any[] = [];
   let buf = '';
-  const req = http.request({ socketPath: d.socket, path: `/events?filters=${filters({ type: ['volume'] })}` }, (res) => {
+  const req = http.request({ socketPath: d.socket, path: `/events?filters=${filters({ type: ['volume'], ...extra })}` }, (res) => {
     res.on('data', (b) => {
       buf += b;
       const lines = buf.split('\n');
@@ -54,6 +54,7 @@ test('volume create, ls, inspect and rm through the CLI, in Docker\'s shapes', a
   assert.equal(missing.code, 1);
   assert.equal(missing.stdout, '[]\n');
   assert.equal(missing.stderr, 'Error response from daemon: get vol-none: no such volume\n');
+  assert.equal((await d.cli(['volume', 'inspect', '-f', '{{.Name}}', 'vol-none'])).stdout, '\n');
 
   const rm = await d.cli(['volume', 'rm', 'vol-cli', 'vol-none']);
   assert.equal(rm.code, 1);
@@ -213,8 +214,11 @@ test('list filters: dangling, name, driver, label; unknown keys and bad values r
 
 test('events: create, mount, unmount, destroy, prune', async () => {
   const ev = collectEvents();
+  const only = collectEvents({ volume: ['vol-ev2'] });
   await new Promise((r) => setTimeout(r, 100));
   ok(await d.cli(['volume', 'create', 'vol-ev']));
+  ok(await d.cli(['volume', 'create', 'vol-ev2']));
+  ok(await d.cli(['volume', 'rm', 'vol-ev2']));
   const run = await d.cli(['run', '--name', 'ev-c', '-v', 'vol-ev:/d:ro', 'busybox', 'true']);
   ok(run);
   const id = (await d.api('GET', '/containers/ev-c/json')).json.Id;
@@ -222,8 +226,11 @@ test('events: create, mount, unmount, destroy, prune', async () => {
   ok(await d.cli(['volume', 'rm', 'vol-ev']));
   ok(await d.cli(['volume', 'prune', '-f']));
   const got = (await ev.stop()).map((e) => [e.Action, e.Actor.ID, e.Actor.Attributes]);
+  assert.deepEqual((await only.stop()).map((e) => [e.Action, e.Actor.ID]), [['create', 'vol-ev2'], ['destroy', 'vol-ev2']]);
   assert.deepEqual(got, [
     ['create', 'vol-ev', { driver: 'local' }],
+    ['create', 'vol-ev2', { driver: 'local' }],
+    ['destroy', 'vol-ev2', { driver: 'local' }],
     ['create', 'vol-ev', { driver: 'local' }],
     ['mount', 'vol-ev', { container: id, destination: '/d', driver: 'local', propagation: '', 'read/write': 'false' }],
     ['unmount', 'vol-ev', { container: id, driver: 'local' }],

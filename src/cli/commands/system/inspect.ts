@@ -25,6 +25,19 @@ async function lookup(ctx: CliContext, name: string, kind: Kind, size: boolean):
   }
 }
 
+/**
+ * What docker's inspect commands print: the objects as one JSON array, or the template once per
+ * object (a lone newline when none was found).
+ */
+export function inspectOutput(found: unknown[], tpl?: GoTemplate): string {
+  if (!tpl) return `${indentJson(found)}\n`;
+  let out = '';
+  for (const obj of found) {
+    try { out += `${tpl.execute(obj)}\n`; } catch (err) { throw new ExitStatus(1, `template parsing error: ${(err as Error).message}`); }
+  }
+  return out || '\n';
+}
+
 export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'inspect'): Command {
   const cmd = newCommand(name, fixedKind ? `[OPTIONS] ${fixedKind.toUpperCase()} [${fixedKind.toUpperCase()}...]` : '[OPTIONS] NAME|ID [NAME|ID...]',
     fixedKind ? `Display detailed information on one or more ${fixedKind}s` : 'Return low-level information on Docker objects')
@@ -46,15 +59,7 @@ export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'in
         errors.push(isDaemonError(err) ? describeError(err) : `Error: ${(err as Error).message}`);
       }
     }
-    if (tpl) {
-      let out = '';
-      for (const obj of found) {
-        try { out += `${tpl.execute(obj)}\n`; } catch (err) { throw new ExitStatus(1, `template parsing error: ${(err as Error).message}`); }
-      }
-      ctx.out(out);
-    } else {
-      ctx.out(`${indentJson(found)}\n`);
-    }
+    ctx.out(inspectOutput(found, tpl));
     if (errors.length) throw new ExitStatus(1, errors.join('\n'));
   });
 }

@@ -6,7 +6,7 @@ import type { CliContext } from '../../context';
 import { ExitStatus, describeError } from '../../errors';
 import { GoTemplate } from '../../formatters/go-template';
 import { unescapeFormat } from '../../formatters/format';
-import { indentJson } from '../system/inspect';
+import { inspectOutput } from '../system/inspect';
 
 export function volumeInspectCommand(ctx: CliContext): Command {
   const cmd = newCommand('inspect', '[OPTIONS] VOLUME [VOLUME...]', 'Display detailed information on one or more volumes')
@@ -22,17 +22,7 @@ export function volumeInspectCommand(ctx: CliContext): Command {
         errors.push(describeError(err));
       }
     }
-    if (f.format && f.format !== 'json') {
-      const tpl = new GoTemplate(unescapeFormat(f.format));
-      let out = '';
-      for (const v of found) {
-        try { out += `${tpl.execute(v)}\n`; } catch (err) { throw new ExitStatus(1, `template parsing error: ${(err as Error).message}`); }
-      }
-      // docker ends the (possibly empty) output with a newline of its own
-      ctx.out(found.length ? out : '\n');
-    } else {
-      ctx.out(`${indentJson(found)}\n`);
-    }
+    ctx.out(inspectOutput(found, f.format && f.format !== 'json' ? new GoTemplate(unescapeFormat(f.format)) : undefined));
     if (errors.length) throw new ExitStatus(1, errors.join('\n'));
   });
 }
