@@ -11,6 +11,7 @@ import { AttachSession, type AttachOptions, type AttachSink } from './attach-ses
 import type { ContainerContext } from './deps';
 import { forgetVolumes, mountPointsOf, releaseMounts, volumeNames } from './mounting';
 import type { ContainerRecord } from './types';
+import { syncLinkFirewall } from './etc-setup';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 interface Waiter { condition: WaitCondition; resolve: (code: number) => void }
@@ -133,6 +134,7 @@ export class ContainerService {
         rm(join(socketDir(this.ctx), id), { force: true }),
       ]);
       await rm(file, { force: true });
+      await syncLinkFirewall(this.ctx);
       this.exitListeners.forEach((l) => l(id));
     };
     rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString() };

@@ -4,7 +4,7 @@ import type { ContainerStore } from './container-store';
 import type { ContainerRecord } from './types';
 import type { NetworkAttacher } from '../../core/network';
 import type { MountHost, Volume, VolumeRequest } from '../../core/volumes';
-import type { EtcHooks } from './etc-setup';
+import type { EtcHooks } from './etc-hooks';
 
 /** The image facts a container needs: its ID and the runtime defaults in its config. */
 export interface ImageForContainer {

@@ -8,24 +8,7 @@ import type { ContainerRecord } from './types';
 import { effectiveNetworkMode } from './types';
 import { hostsFile, resolvConfFile, sandboxEndpoints } from './etc-files';
 import { activeLinks, bridgeIp, linkEnv, linkHostsLine, type ActiveLink, type LinkStore } from './links';
-
-/** A link's firewall view: parent and child addresses and the child's exposed ports. */
-export interface LinkRule { parentIp: string; childIp: string; ports: { port: number; proto: string }[] }
-
-/** What berthd adds to a container's /etc files and links beyond the records; all optional. */
-export interface EtcHooks {
-  /**
-   * The embedded DNS: starts serving the user-defined networks of the sandbox (idempotent) and
-   * returns the address its resolv.conf names, or undefined when none of its networks has one.
-   */
-  dns?: { serverFor(rec: ContainerRecord, sandbox: SandboxInfo): Promise<string | undefined> };
-  /** What `host-gateway` stands for: daemon.json's host-gateway-ip, else the default bridge's gateway. */
-  hostGateway?: () => string | undefined;
-  /** With icc=false: keeps the bridge open between linked containers only; called with every running link. */
-  linkFirewall?: { sync(links: LinkRule[]): Promise<void> };
-}
-
-export interface EtcFiles { hosts: string; hostname: string; resolvConf: string }
+import type { EtcFiles, LinkRule } from './etc-hooks';
 
 const etcPaths = (dir: string): EtcFiles => ({ hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf') });
 
@@ -40,15 +23,34 @@ export async function setupEtcFiles(ctx: ContainerContext, rec: ContainerRecord,
     const peer = ctx.store.get(mode.slice('container:'.length));
     return { files: etcPaths(ctx.store.dir(peer.id)), env: [] };
   }
-  const hooks = ctx.etc ?? {};
   const links = activeLinks(ctx.store, rec);
+  const files = await writeEtc(ctx, rec, sandbox, links);
+  return { files, env: links.flatMap((l) => linkEnv(rec.name, l)) };
+}
+
+/** Renders and writes (in place: bind mounts keep seeing the files) hosts and resolv.conf. */
+async function writeEtc(ctx: ContainerContext, rec: ContainerRecord, sandbox: SandboxInfo, links: ActiveLink[]): Promise<EtcFiles> {
+  const hooks = ctx.etc ?? {};
   const dnsServer = await hooks.dns?.serverFor(rec, sandbox);
   const firstGateway = sandboxEndpoints(sandbox).find((e) => e.gateway)?.gateway;
   const inputs = { linkHosts: links.map(linkHostsLine), hostGateway: hooks.hostGateway?.() ?? firstGateway, dnsServer };
   const files = etcPaths(ctx.store.dir(rec.id));
   const [hosts, resolv] = await Promise.all([hostsFile(rec, sandbox, inputs), resolvConfFile(rec, sandbox, inputs)]);
   await Promise.all([writeFile(files.hosts, hosts), writeFile(files.resolvConf, resolv)]);
-  return { files, env: links.flatMap((l) => linkEnv(rec.name, l)) };
+  return files;
+}
+
+/**
+ * Rewrites a running container's hosts and resolv.conf after its networks changed (network
+ * connect/disconnect), as Docker does: a line per network, the embedded DNS once it is on a
+ * user network. Containers sharing another's namespace keep the other's files.
+ */
+export async function refreshEtcFiles(ctx: ContainerContext, rec: ContainerRecord): Promise<void> {
+  if (!rec.sandbox || effectiveNetworkMode(rec.hostConfig).startsWith('container:')) return;
+  const sandbox: SandboxInfo = { ...rec.sandbox, endpoints: sandboxEndpoints(rec.sandbox as SandboxInfo), resolvConf: ctx.etc?.hostResolvConf ?? '/etc/resolv.conf', extraHosts: [] } as SandboxInfo;
+  let links: ActiveLink[] = [];
+  try { links = activeLinks(ctx.store, rec); } catch { /* a link's child stopped meanwhile: its line goes */ }
+  await writeEtc(ctx, rec, sandbox, links);
 }
 
 /**
