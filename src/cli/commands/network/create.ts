@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { containsIp, containsSubnet, parseCidr, type Subnet } from '../../../lib/ipv4';
 import type { IpamConfig, NetworkCreateBody } from '../../../client/networks';
 import { checkArgs, collect, newCommand, UsageError } from '../../command-kit';
+import { ExitStatus } from '../../errors';
 import type { CliContext } from '../../context';
 
 interface CreateFlags {
@@ -17,32 +18,32 @@ export function keyValues(list: string[] = []): Record<string, string> {
 }
 
 function cidr(s: string): Subnet {
-  try { return parseCidr(s); } catch { throw new UsageError(`invalid CIDR address: ${s}`); }
+  try { return parseCidr(s); } catch { throw new ExitStatus(1, `invalid CIDR address: ${s}`); }
 }
 
-/** docker's consolidateIpam: every range and gateway belongs to exactly one of the subnets. */
+/** docker's consolidateIpam: every range and gateway belongs to exactly one of the subnets (its errors exit 1). */
 export function consolidateIpam(subnets: string[], ranges: string[], gateways: string[]): IpamConfig[] {
-  if (subnets.length < ranges.length || subnets.length < gateways.length) throw new UsageError('every ip-range or gateway must have a corresponding subnet');
+  if (subnets.length < ranges.length || subnets.length < gateways.length) throw new ExitStatus(1, 'every ip-range or gateway must have a corresponding subnet');
   const data = new Map<string, IpamConfig>();
   for (const s of subnets) {
     for (const k of data.keys()) {
-      if (containsSubnet(cidr(k), cidr(s)) || containsSubnet(cidr(s), cidr(k))) throw new UsageError('multiple overlapping subnet configuration is not supported');
+      if (containsSubnet(cidr(k), cidr(s)) || containsSubnet(cidr(s), cidr(k))) throw new ExitStatus(1, 'multiple overlapping subnet configuration is not supported');
     }
     data.set(s, { Subnet: s });
   }
   for (const r of ranges) {
     const s = subnets.find((x) => containsSubnet(cidr(x), cidr(r)));
-    if (!s) throw new UsageError(`no matching subnet for range ${r}`);
+    if (!s) throw new ExitStatus(1, `no matching subnet for range ${r}`);
     const d = data.get(s)!;
-    if (d.IPRange) throw new UsageError(`cannot configure multiple ranges (${r}, ${d.IPRange}) on the same subnet (${s})`);
+    if (d.IPRange) throw new ExitStatus(1, `cannot configure multiple ranges (${r}, ${d.IPRange}) on the same subnet (${s})`);
     d.IPRange = r;
   }
   for (const g of gateways) {
     let s: string | undefined;
     try { s = subnets.find((x) => containsIp(cidr(x), g)); } catch { throw new UsageError(`invalid argument "${g}" for "--gateway" flag: invalid string being converted to IP address: ${g}`); }
-    if (!s) throw new UsageError(`no matching subnet for gateway ${g}`);
+    if (!s) throw new ExitStatus(1, `no matching subnet for gateway ${g}`);
     const d = data.get(s)!;
-    if (d.Gateway) throw new UsageError(`cannot configure multiple gateways (${g}, ${d.Gateway}) for the same subnet (${s})`);
+    if (d.Gateway) throw new ExitStatus(1, `cannot configure multiple gateways (${g}, ${d.Gateway}) for the same subnet (${s})`);
     d.Gateway = g;
   }
   return [...data.values()];
