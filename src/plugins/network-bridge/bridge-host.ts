@@ -3,7 +3,7 @@ import type { BridgeHost, BridgeRules } from '../../core/network';
 import { formatCidr, parseCidr } from '../../core/network';
 import { runCommand } from '../../sys/run-command';
 import { log } from '../../lib/logger';
-import { bridgeRulesScript, foreignAcceptScript, foreignTag } from './nft-rules';
+import { bridgeRulesScript, foreignAcceptScript, foreignTag, legacyChainsScript } from './nft-rules';
 
 export interface BridgeHostOptions {
   /** berth's own nftables table (`berth`, or one per test daemon). */
@@ -16,6 +16,8 @@ export interface BridgeHostOptions {
 
 /** Bridges with `ip`, rules with `nft`. */
 export class IpBridgeHost implements BridgeHost {
+  private legacyChecked = false;
+
   constructor(private readonly o: BridgeHostOptions) {}
 
   async bridgeAddress(name: string): Promise<{ subnet: string; gateway: string } | undefined> {
@@ -52,7 +54,15 @@ export class IpBridgeHost implements BridgeHost {
 
   async syncRules(nets: BridgeRules[]): Promise<void> {
     if (!this.o.rules) return;
-    await runCommand('nft', ['-f', '-'], { input: bridgeRulesScript(this.o.nftTable, nets) });
+    let rules = bridgeRulesScript(this.o.nftTable, nets);
+    if (!this.legacyChecked) {
+      // Versions before named networks kept the default bridge's rules in chains `postrouting`
+      // and `forward` of the same table.
+      const listing = await runCommand('nft', ['-j', 'list', 'table', 'ip', this.o.nftTable], { allowFail: true });
+      if (listing.code === 0) rules += legacyChainsScript(this.o.nftTable, listing.stdout);
+      this.legacyChecked = true;
+    }
+    await runCommand('nft', ['-f', '-'], { input: rules });
     // Docker's FORWARD chain (policy drop, and br_netfilter sends bridged frames through it)
     // would drop berth's traffic: accept it there, as netavark and libvirt do, with iptables
     // itself, as Docker manages that chain with it.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bridgeRulesScript, foreignAcceptScript } from './nft-rules';
+import { bridgeRulesScript, foreignAcceptScript, legacyChainsScript } from './nft-rules';
 
 test('berth\'s chains: masquerade but for internal networks, internal closed, bridges isolated', () => {
   const s = bridgeRulesScript('berth', [
@@ -37,4 +37,10 @@ test('accepts in a dropping iptables FORWARD chain, replaced by tag only', () =>
 test('no accepts where FORWARD accepts anyway; nothing to do is undefined', () => {
   assert.equal(foreignAcceptScript('berth:berth', '-P FORWARD ACCEPT\n', ['berth0']), undefined);
   assert.equal(foreignAcceptScript('berth:berth', DOCKER, []), undefined);
+});
+
+test('the chains of versions before named networks are removed, nothing else', () => {
+  const listing = JSON.stringify({ nftables: [{ metainfo: {} }, { table: { name: 'berth' } }, { chain: { name: 'postrouting' } }, { chain: { name: 'port-prerouting' } }, { chain: { name: 'net-forward' } }] });
+  assert.equal(legacyChainsScript('berth', listing), 'flush chain ip berth postrouting\ndelete chain ip berth postrouting\n');
+  assert.equal(legacyChainsScript('berth', JSON.stringify({ nftables: [] })), '');
 });

@@ -41,6 +41,15 @@ export function bridgeRulesScript(table: string, nets: BridgeRules[]): string {
   return lines.join('\n') + '\n';
 }
 
+const LEGACY_CHAINS = ['postrouting', 'forward'];
+
+/** Removes the chains older versions kept the default bridge's rules in, found in an `nft -j list table` answer. */
+export function legacyChainsScript(table: string, listing: string): string {
+  const doc = JSON.parse(listing) as { nftables?: { chain?: { name: string } }[] };
+  const names = (doc.nftables ?? []).flatMap((x) => (x.chain && LEGACY_CHAINS.includes(x.chain.name) ? [x.chain.name] : []));
+  return names.flatMap((c) => [`flush chain ip ${table} ${c}`, `delete chain ip ${table} ${c}`]).map((l) => `${l}\n`).join('');
+}
+
 /** The comment that marks berth's rules (of this table) in the iptables FORWARD chain. */
 export const foreignTag = (table: string) => `berth:${table}`;
 

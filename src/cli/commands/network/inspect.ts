@@ -1,12 +1,11 @@
 /** `berth network inspect`: JSON or a template per network; what is not found is reported after. */
 import type { Command } from 'commander';
-import { isNotFound } from '../../../errdefs';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { ExitStatus, describeError } from '../../errors';
+import { ExitStatus } from '../../errors';
 import { GoTemplate } from '../../formatters/go-template';
 import { unescapeFormat } from '../../formatters/format';
-import { indentJson } from '../system/inspect';
+import { inspectOutput, lookupEach } from '../system/inspect';
 
 export function networkInspectCommand(ctx: CliContext): Command {
   const cmd = newCommand('inspect', '[OPTIONS] NETWORK [NETWORK...]', 'Display detailed information on one or more networks')
@@ -15,24 +14,8 @@ export function networkInspectCommand(ctx: CliContext): Command {
     .argument('[networks...]');
   return cmd.action(async (args: string[], f: { format?: string }) => {
     checkArgs(cmd, args, 1);
-    const found: unknown[] = [];
-    const errors: string[] = [];
-    for (const n of args) {
-      try { found.push(await ctx.client.networks.inspect(n)); } catch (err) {
-        if (!isNotFound(err)) throw err;
-        errors.push(describeError(err));
-      }
-    }
-    if (f.format) {
-      const tpl = new GoTemplate(unescapeFormat(f.format));
-      let out = '';
-      for (const obj of found) {
-        try { out += `${tpl.execute(obj)}\n`; } catch (err) { throw new ExitStatus(1, `template parsing error: ${(err as Error).message}`); }
-      }
-      ctx.out(out);
-    } else {
-      ctx.out(`${indentJson(found)}\n`);
-    }
+    const { found, errors } = await lookupEach(args, (n) => ctx.client.networks.inspect(n));
+    ctx.out(inspectOutput(found, f.format && f.format !== 'json' ? new GoTemplate(unescapeFormat(f.format)) : undefined));
     if (errors.length) throw new ExitStatus(1, errors.join('\n'));
   });
 }

@@ -38,6 +38,19 @@ export function inspectOutput(found: unknown[], tpl?: GoTemplate): string {
   return out || '\n';
 }
 
+/** Looks each name up; NotFound answers are collected as docker prints them, other errors thrown. */
+export async function lookupEach(names: string[], lookup: (name: string) => Promise<unknown>): Promise<{ found: unknown[]; errors: string[] }> {
+  const found: unknown[] = [];
+  const errors: string[] = [];
+  for (const n of names) {
+    try { found.push(await lookup(n)); } catch (err) {
+      if (!isNotFound(err)) throw err;
+      errors.push(describeError(err));
+    }
+  }
+  return { found, errors };
+}
+
 export function inspectCommand(ctx: CliContext, fixedKind: Kind = '', name = 'inspect'): Command {
   const cmd = newCommand(name, fixedKind ? `[OPTIONS] ${fixedKind.toUpperCase()} [${fixedKind.toUpperCase()}...]` : '[OPTIONS] NAME|ID [NAME|ID...]',
     fixedKind ? `Display detailed information on one or more ${fixedKind}s` : 'Return low-level information on Docker objects')
