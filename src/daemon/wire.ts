@@ -19,6 +19,7 @@ import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/
 import { execRoutes } from '../server/routes/exec';
 import type { OciRuntime } from '../core/runtime';
 import { wireNetworks } from './wire-networks';
+import { wirePorts } from './wire-ports';
 import { wireVolumes } from './wire-volumes';
 import { ContainerStore } from '../services/containers/container-store';
 import type { ContainerRecord } from '../services/containers';
@@ -79,7 +80,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   const { networks, attacher: network } = wireNetworks(cfg, { events, store });
   const vols = wireVolumes(cfg.dataRoot, events);
   const containers = new ContainerService({
-    volumes: vols.volumes, mountHost: vols.mountHost,
+    volumes: vols.volumes, mountHost: vols.mountHost, ports: await wirePorts(cfg),
     store, network, runtimes, initBinary: await findInit(), hostCapabilities: await daemonCapabilities(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {

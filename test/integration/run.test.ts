@@ -104,9 +104,9 @@ test('-v binds a host dir (created when missing), :ro is enforced, --tmpfs mount
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const ports = await d.cli(['run', '--rm', '-p', '8080:80', 'busybox', 'true']);
+  const ports = await d.cli(['run', '--rm', '-p', '99999:80', 'busybox', 'true']);
   assert.equal(ports.code, 125);
-  assert.match(ports.stderr, /publishing ports \(-p, -P\) is not supported yet/);
+  assert.match(ports.stderr, /invalid hostPort: 99999/);
   assert.equal((await d.cli(['ps', '-a', '-q'])).stdout, '');
 });
 

@@ -1,5 +1,6 @@
 import { humanDuration } from '../../lib/human-duration';
 import { mountsJson } from '../../services/containers';
+import { networkSettingsPorts, summaryPorts } from './port-dto';
 import { healthText, type ContainerRecord } from '../../services/containers';
 import { bridgeFields, networksDto } from './container-networks-dto';
 
@@ -19,10 +20,6 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   }
 }
 
-function ports(rec: ContainerRecord): Record<string, null> {
-  return Object.fromEntries(Object.keys(rec.config.ExposedPorts ?? {}).map((p) => [p, null]));
-}
-
 /** GET /containers/json item. */
 export function containerSummary(rec: ContainerRecord) {
   return {
@@ -32,7 +29,7 @@ export function containerSummary(rec: ContainerRecord) {
     ImageID: rec.imageId,
     Command: [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '),
     Created: Math.floor(Date.parse(rec.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(rec),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText(rec),
@@ -77,7 +74,7 @@ export function containerInspect(rec: ContainerRecord, paths: { dir: string; log
     NetworkSettings: {
       Bridge: '', SandboxID: rec.sandbox?.owned ? rec.id : '', SandboxKey: rec.sandbox?.owned ? rec.sandbox.netns : '',
       HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-      Ports: ports(rec),
+      Ports: networkSettingsPorts(rec),
       SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, ...bridgeFields(rec),
       Networks: networksDto(rec, paths.apiVersion),
     },

@@ -11,6 +11,7 @@ import { AttachSession, type AttachOptions, type AttachSink } from './attach-ses
 import type { ContainerContext } from './deps';
 import { forgetVolumes, mountPointsOf, releaseMounts, volumeNames } from './mounting';
 import type { ContainerRecord } from './types';
+import { releasePorts, restorePorts } from './ports-lifecycle';
 import { syncLinkFirewall } from './etc-setup';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -56,6 +57,7 @@ export class ContainerService {
     this.watcher = watch(exitDir(this.ctx), (_ev, file) => { if (file) this.onExitFile(String(file)); });
     const live = this.store.all().filter((r) => r.state.status === 'running' || r.state.status === 'paused');
     await this.ctx.network.restore(live.flatMap((r) => (r.sandbox ? [r.sandbox] : [])));
+    await restorePorts(this.ctx, live);
     for (const rec of this.store.all()) {
       if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
       const runtime = this.ctx.runtimes.get(rec.runtime)!;
@@ -128,6 +130,7 @@ export class ContainerService {
       await Promise.all([
         this.ctx.runtimes.get(rec.runtime)!.delete(id, true).catch((e) => log.warn('runtime delete failed', { id, error: String(e) })),
         (sandbox ? this.ctx.network.detach(sandbox) : Promise.resolve()).catch((e) => log.warn('network detach failed', { id, error: String(e) })),
+        releasePorts(this.ctx, rec).catch((e) => log.warn('unpublishing ports failed', { id, error: String(e) })),
         this.ctx.rootfs.unmount(id).catch((e) => log.warn('unmount failed', { id, error: String(e) })),
         releaseMounts(this.ctx, rec).catch((e) => log.warn('volume unmount failed', { id, error: String(e) })),
         rm(bundleDir(this.ctx, id), { recursive: true, force: true }),

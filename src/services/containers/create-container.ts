@@ -11,6 +11,7 @@ import { validateHostMounts } from './mounts';
 import { acquireMounts, mountPointsOf, planMounts, type AcquiredMounts, type ApiMount } from './mounting';
 import { validateEtcForMode, validateExtraHosts } from './etc-files';
 import { normalizeLinks } from './links';
+import { validatePorts } from './ports';
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
 import { logSettings } from './logging';
 
@@ -64,6 +65,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   validateHostMounts(hc);
   validateExtraHosts(hc.ExtraHosts);
   validateEtcForMode(hc, b.Hostname);
+  validatePorts(b.ExposedPorts, hc.PortBindings);
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';

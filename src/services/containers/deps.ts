@@ -3,6 +3,7 @@ import type { ContainerRootfs } from '../../core/snapshots';
 import type { ContainerStore } from './container-store';
 import type { ContainerRecord } from './types';
 import type { NetworkAttacher } from '../../core/network';
+import type { PortPublisher } from './ports-publisher';
 import type { MountHost, Volume, VolumeRequest } from '../../core/volumes';
 import type { EtcHooks } from './etc-hooks';
 
@@ -55,6 +56,8 @@ export interface ContainerContext {
   images: ImageLookup;
   rootfs: ContainerRootfs;
   network: NetworkAttacher;
+  /** Published ports; absent: containers publish none (contexts of unit tests). */
+  ports?: PortPublisher;
   volumes: ContainerVolumes;
   mountHost: MountHost;
   runtimes: Map<string, OciRuntime>;

@@ -11,3 +11,5 @@ export { mountsJson, volumeNames, type MountJson } from './mounting';
 export { dirSize } from './dir-size';
 export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';
 export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './health';
+export { validatePorts, wantedPorts, portKey, type WantedPort } from './ports';
+export { PortPublisher, type PortPublisherOptions, type PublishTarget } from './ports-publisher';

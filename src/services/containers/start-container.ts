@@ -12,6 +12,7 @@ import { networksToJoin } from './container-networks';
 import type { AttachSession } from './attach-session';
 import { log } from '../../lib/logger';
 import { keepLog, logSettings } from './logging';
+import { publishPorts, releasePorts } from './ports-lifecycle';
 
 /** Where `--init` puts the init binary, as Docker does. */
 const DOCKER_INIT = '/sbin/docker-init';
@@ -51,6 +52,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const rootfs = m.value;
     const sandbox = n.value;
     mark('mount+network');
+    rec.ports = await publishPorts(ctx, rec);
     const [user, mounts, etc] = await Promise.all([
       resolveUser(rootfs, rec.config.User),
       setupMounts(ctx, rec),
@@ -100,6 +102,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await afterLinkedStart(ctx, rec);
   } catch (e) {
     await runtime.delete(rec.id, true).catch(() => {});
+    await releasePorts(ctx, rec).catch(() => {});
     if (attached && rec.sandbox) await ctx.network.detach(rec.sandbox).catch(() => {});
     rec.sandbox = undefined;
     if (mounted) await ctx.rootfs.unmount(rec.id).catch(() => {});

@@ -63,6 +63,7 @@ export interface HostConfig {
 
 export type { Endpoint as NetworkEndpoint, SandboxRef } from '../../core/network';
 import type { EndpointConfig, SandboxRef } from '../../core/network';
+import type { PortMapping } from '../../core/network/ports';
 import type { HealthState } from './health/state';
 import type { MountPoint } from './mounting/mount-point';
 
@@ -92,6 +93,8 @@ export interface ContainerRecord {
   networks?: Record<string, EndpointConfig>;
   /** Set while the container runs. */
   sandbox?: SandboxRef;
+  /** The host ports published while the container runs. */
+  ports?: PortMapping[];
   /** The healthcheck's state, for a container with one that has run. */
   health?: HealthState;
 }

@@ -1,7 +1,8 @@
 /** The flags `run` and `create` share, and their mapping to the create body (docker's opts.go). */
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { ContainerCreateBody, PortBinding } from '../../../client';
+import type { ContainerCreateBody } from '../../../client';
+import { parsePorts } from './publish-flags';
 import { UsageError, collect, intArg } from '../../command-kit';
 import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-flags';
 import { addEtcFlags, buildEtcSettings, type EtcFlags } from './etc-flags';
@@ -12,7 +13,7 @@ export interface CreateFlags extends NetworkFlags, HealthFlags, EtcFlags, MountF
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
-  stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; volume?: string[]; tmpfs?: string[];
+  stopSignal?: string; stopTimeout?: number; attach?: string[]; publish?: string[]; publishAll?: boolean; volume?: string[]; tmpfs?: string[];
   privileged?: boolean; capAdd?: string[]; capDrop?: string[]; init?: boolean; readOnly?: boolean;
   runtime?: string; platform?: string; expose?: string[];
   logDriver?: string; logOpt?: string[];
@@ -38,6 +39,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', intArg('--stop-timeout'))
     .option('-a, --attach <list>', 'Attach to STDIN, STDOUT or STDERR', collect)
     .option('-p, --publish <list>', "Publish a container's port(s) to the host", collect)
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports')
     .option('--expose <list>', 'Expose a port or a range of ports', collect)
     .option('-v, --volume <list>', 'Bind mount a volume', collect)
     .option('--tmpfs <list>', 'Mount a tmpfs directory', collect)
@@ -75,45 +77,6 @@ export function readEnvFile(file: string, env: NodeJS.ProcessEnv): string[] {
   return out;
 }
 
-/** `-p [ip:][hostPort:]containerPort[/proto]`, port ranges included. */
-export function parsePublish(specs: string[]): { exposed: Record<string, Record<string, never>>; bindings: Record<string, PortBinding[]> } {
-  const exposed: Record<string, Record<string, never>> = {};
-  const bindings: Record<string, PortBinding[]> = {};
-  for (const spec of specs) {
-    let [rest, proto = 'tcp'] = spec.split('/');
-    let ip = '';
-    const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-    if (v6) { ip = v6[1]; rest = v6[2]; }
-    const parts = rest.split(':');
-    let hostPart = '';
-    let containerPart: string;
-    if (parts.length === 1) containerPart = parts[0];
-    else if (parts.length === 2) [hostPart, containerPart] = parts;
-    else if (parts.length === 3 && !v6) [ip, hostPart, containerPart] = parts;
-    else throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid proxy port format`);
-    if (!/^\d+(-\d+)?$/.test(containerPart)) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid containerPort: ${containerPart}`);
-    if (hostPart && !/^\d+(-\d+)?$/.test(hostPart)) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid hostPort: ${hostPart}`);
-    const cRange = range(containerPart);
-    const hRange = hostPart ? range(hostPart) : [];
-    if (hRange.length > 1 && hRange.length !== cRange.length) {
-      throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
-    }
-    cRange.forEach((port, i) => {
-      const key = `${port}/${proto.toLowerCase()}`;
-      exposed[key] = {};
-      const hostPort = hRange.length === 0 ? '' : hRange.length === 1 && cRange.length > 1 ? String(hRange[0]) : String(hRange[i]);
-      (bindings[key] ??= []).push({ HostIp: ip, HostPort: hostPort });
-    });
-  }
-  return { exposed, bindings };
-}
-
-function range(s: string): number[] {
-  const [a, b] = s.split('-').map(Number);
-  if (b === undefined) return [a];
-  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
-}
-
 /** `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
 export function parseRestart(policy: string): { Name: string; MaximumRetryCount: number } {
   const [name, count] = policy.split(':');
@@ -145,11 +108,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
   ];
   const labels: Record<string, string> = {};
   for (const l of f.label ?? []) { const i = l.indexOf('='); if (i < 0) labels[l] = ''; else labels[l.slice(0, i)] = l.slice(i + 1); }
-  const { exposed, bindings } = parsePublish(f.publish ?? []);
-  for (const e of f.expose ?? []) {
-    const [p, proto = 'tcp'] = e.split('/');
-    for (const port of range(p)) exposed[`${port}/${proto}`] = {};
-  }
+  const { exposed, bindings } = parsePorts(f.publish ?? [], f.expose ?? []);
   const { binds, volumes, hostConfig: mountHostConfig } = buildMountSettings(f);
   const network = f.network ?? f.net ?? 'default';
   const logConfig = parseLogOpts(f.logDriver ?? '', f.logOpt ?? []);
@@ -174,6 +133,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       Binds: binds.length ? binds : null,
       NetworkMode: network,
       PortBindings: bindings,
+      PublishAllPorts: !!f.publishAll,
       RestartPolicy: restart,
       AutoRemove: !!f.rm,
       CapAdd: f.capAdd ?? null,
