@@ -24,6 +24,7 @@ import { attempt, Target } from './target';
 import { ImageCases, type ImageTarget } from './image-cases';
 import { makeBusyboxBundle } from './runc-bundle';
 import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
+import { NetworkCases } from './network-cases';
 
 const BERTH_SOCK = '/run/berth/berth.sock';
 const DOCKER_SOCK = '/var/run/docker.sock';
@@ -114,6 +115,7 @@ async function main(): Promise<number> {
   const images = new ImageCases(tmp, tag, imageN);
   const imageTargets: ImageTarget[] = [];
   const imageNames = new Set<string>();
+  const networks = new NetworkCases(BERTH_SOCK, tag);
   const rows: Row[] = [];
   const skipped: Row[] = [];
   const skip = (name: string, error: string) => skipped.push({ name, samples: [], error });
@@ -196,6 +198,7 @@ async function main(): Promise<number> {
     }
     if (berthUp) {
       cases.push({ name: 'API GET /containers/json -> berthd', iterate: () => timedGet(BERTH_SOCK, '/containers/json') });
+      cases.push(...networks.cases());
     }
     if (dockerUp) {
       cases.push({ name: 'API GET /containers/json -> docker', iterate: () => timedGet(DOCKER_SOCK, '/containers/json') });
@@ -217,6 +220,7 @@ async function main(): Promise<number> {
     rows.push(...skipped.filter((r) => !only || only.test(r.name)));
   } finally {
     for (const t of targets) await t.cleanup();
+    await networks.cleanup();
     await images.cleanup();
     await attempt(`delete runc containers under ${runcRoot}`, async () => {
       if (!existsSync(runcRoot)) return;
@@ -234,6 +238,8 @@ async function main(): Promise<number> {
   if (mainRows.length) {
     process.stdout.write(`\nberth bench: ${n} iterations each (after 1 warm-up), wall clock; ratio = median / median of "${BASELINE}"\n\n`);
     process.stdout.write(formatTable(mainRows, BASELINE) + '\n');
+    const net = networks.summary(rows);
+    if (net) process.stdout.write(`\n${net}`);
   }
   const pairs = images.pairs(imageTargets).filter((p) => rows.some((r) => r.name === p.subject));
   if (pairs.length) {
