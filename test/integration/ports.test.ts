@@ -11,6 +11,8 @@ import net from 'node:net';
 import http from 'node:http';
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TestDaemon, run } from '../harness';
 
 const d = new TestDaemon('port');
@@ -222,4 +224,23 @@ test('rules follow restarts: rebuilt at daemon start for running containers, dro
   await d.cli(['stop', '-t', '0', 'keep']);
   assert.deepEqual(await nftState(), baseline);
   await d.cli(['rm', '-f', 'keep', 'gone']);
+});
+
+test('iptables=false: ports are held and shown, and berth adds no rule', async () => {
+  const off = new TestDaemon('portoff');
+  try {
+    await off.start();
+    await off.kill();
+    await writeFile(join(off.dataRoot, 'daemon.json'), '{"iptables": false}');
+    await off.start();
+    const p = await freePorts(1);
+    const r = await off.cli(['run', '-d', '--name', 'quiet', '-p', `${p}:80`, 'busybox', 'sleep', '60']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await off.cli(['port', 'quiet'])).stdout, `80/tcp -> 0.0.0.0:${p}\n`);
+    assert.equal(await canListen(p), false);
+    const table = await run('nft', ['list', 'table', 'ip', `berth-${off.bridge}`]);
+    assert.doesNotMatch(table.stdout, /port-|dnat/);
+    await off.cli(['rm', '-f', 'quiet']);
+    assert.equal(await canListen(p), true);
+  } finally { await off.stop(); }
 });
