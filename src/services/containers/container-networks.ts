@@ -16,6 +16,8 @@ export function containerNetworks(rec: ContainerRecord): Record<string, Endpoint
 export function networksToJoin(rec: ContainerRecord): { name: string; config: EndpointConfig }[] {
   const mode = effectiveNetworkMode(rec.hostConfig);
   const all = Object.entries(containerNetworks(rec)).map(([name, config]) => ({ name, config }));
-  const isMode = (j: { name: string; config: EndpointConfig }) => j.name === mode || j.config.NetworkID === mode;
+  // The mode names the network by name, or by (a prefix of) its ID.
+  const byName = all.some((j) => j.name === mode);
+  const isMode = (j: { name: string; config: EndpointConfig }) => (byName ? j.name === mode : !!j.config.NetworkID?.startsWith(mode));
   return [...all.filter(isMode), ...all.filter((j) => !isMode(j)).sort((a, b) => a.name.localeCompare(b.name))];
 }
