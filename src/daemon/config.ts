@@ -21,6 +21,10 @@ export interface DaemonConfig {
   ipForward: boolean;
   /** False: berth adds no nftables rules at all. */
   iptables: boolean;
+  /** False: containers on the default bridge reach each other only through links. */
+  icc: boolean;
+  /** What `host-gateway` in --add-host stands for (default: the default bridge's gateway). */
+  hostGatewayIp?: string;
 }
 
 const DEFAULTS = {
@@ -39,6 +43,7 @@ interface DaemonJson {
   hosts?: string[]; 'data-root'?: string; 'exec-root'?: string; 'log-level'?: string;
   'default-runtime'?: string; bip?: string; 'live-restore'?: boolean; bridge?: string;
   'default-address-pools'?: PoolSpec[]; 'ip-forward'?: boolean; iptables?: boolean;
+  icc?: boolean; 'host-gateway-ip'?: string;
 }
 
 export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
@@ -57,11 +62,13 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .option('--no-ip-forward', 'Leave net.ipv4.ip_forward alone')
     .option('--iptables', 'Enable addition of nftables rules (default true)')
     .option('--no-iptables', 'Add no nftables rules')
+    .option('--icc [bool]', 'Enable inter-container communication (default true)', (v: string) => v !== 'false')
+    .option('--host-gateway-ip <ip>', 'IP address that the special \'host-gateway\' string in --add-host resolves to')
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean }>();
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
   let file: DaemonJson = {};
   try {
@@ -86,6 +93,8 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     defaultAddressPools: checkPools(o.defaultAddressPool?.map(parsePoolFlag) ?? file['default-address-pools'] ?? DEFAULT_POOLS),
     ipForward: o.ipForward ?? file['ip-forward'] ?? true,
     iptables: o.iptables ?? file.iptables ?? true,
+    icc: o.icc ?? file.icc ?? true,
+    hostGatewayIp: o.hostGatewayIp ?? file['host-gateway-ip'],
   };
 }
 

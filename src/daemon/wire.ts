@@ -19,6 +19,7 @@ import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/
 import { execRoutes } from '../server/routes/exec';
 import type { OciRuntime } from '../core/runtime';
 import { wireNetworks } from './wire-networks';
+import { wireEtc } from './wire-etc';
 import { wirePorts } from './wire-ports';
 import { wireVolumes } from './wire-volumes';
 import { ContainerStore } from '../services/containers/container-store';
@@ -78,10 +79,11 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   });
   const runtimes = new Map<string, OciRuntime>(Object.entries(RUNTIME_PATHS).map(([name, path]) => [name, cliRuntime(name, path, join(cfg.execRoot, 'runtime', name))]));
   const { networks, attacher: network } = wireNetworks(cfg, { events, store });
+  const etc = wireEtc(cfg, { networks, store, events });
   const vols = wireVolumes(cfg.dataRoot, events);
   const containers = new ContainerService({
     volumes: vols.volumes, mountHost: vols.mountHost, ports: await wirePorts(cfg),
-    store, network, runtimes, initBinary: await findInit(), hostCapabilities: await daemonCapabilities(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
+    etc: etc.hooks, store, network, runtimes, initBinary: await findInit(), hostCapabilities: await daemonCapabilities(), monitor: conmonMonitor, attach: conmonAttach, defaultRuntime, runtimeRefusals: refusals,
     images: {
       resolveForContainer: async (ref) => {
         const img = images.resolve(ref);
@@ -97,6 +99,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   await vols.volumes.init();
   await networks.init();
   await containers.init();
+  await etc.init(containers.ctx);
   const busybox = await images.ensureBusybox();
   log.debug('default image ready', { id: busybox });
 
@@ -125,5 +128,5 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   vols.routes(router);
   commitRoutes(router, containers, images);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
-  return { router, containers, images, close: () => { health.close(); return containers.close(); } };
+  return { router, containers, images, close: async () => { health.close(); await containers.close(); await etc.close(); } };
 }

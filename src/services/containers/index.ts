@@ -9,6 +9,8 @@ export { logPath } from './start-container';
 export { containerFilter, type ListFilterDeps } from './list-filter';
 export { mountsJson, volumeNames, type MountJson } from './mounting';
 export { dirSize } from './dir-size';
+export { syncLinkFirewall } from './etc-setup';
+export type { EtcHooks } from './etc-hooks';
 export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';
 export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './health';
 export { validatePorts, wantedPorts, portKey, type WantedPort } from './ports';

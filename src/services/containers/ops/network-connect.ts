@@ -6,6 +6,7 @@
 import { endpointsOf, HOST_SWITCH, PRIVATE_MODE, SHARED_NAMESPACE, type EndpointConfig } from '../../../core/network';
 import { Forbidden, InvalidArgument, isNotFound } from '../../../errdefs';
 import { containerNetworks } from '../container-networks';
+import { refreshEtcFiles } from '../etc-setup';
 import type { ContainerService } from '../container-service';
 import { effectiveNetworkMode, type ContainerRecord } from '../types';
 
@@ -29,6 +30,7 @@ export async function connectContainer(svc: ContainerService, ref: string, netwo
     }
     rec.networks = { ...current, [name]: settings };
     await svc.store.save(rec);
+    if (live(rec)) await refreshEtcFiles(svc.ctx, rec);
   });
 }
 
@@ -62,6 +64,7 @@ export async function disconnectContainer(svc: ContainerService, ref: string, ne
     if (key) delete next[key];
     rec.networks = next;
     await svc.store.save(rec);
+    if (live(rec)) await refreshEtcFiles(svc.ctx, rec);
   });
 }
 
