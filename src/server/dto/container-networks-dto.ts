@@ -7,7 +7,8 @@ const isUserNetwork = (name: string) => !['bridge', 'host', 'none'].includes(nam
 /**
  * NetworkSettings.Networks: every network the container is connected to, with its endpoint's
  * address while it runs. Before API 1.44 a user-defined network's Aliases end with the short
- * ID; from 1.44 those names are in DNSNames (name, aliases, short ID, hostname).
+ * ID (and DNSNames is null); from 1.44 those names are in DNSNames (name, aliases, short ID,
+ * hostname).
  */
 export function networksDto(rec: ContainerRecord, apiVersion = '1.44') {
   const eps = endpointsOf(rec.sandbox);
@@ -32,7 +33,7 @@ export function networksDto(rec: ContainerRecord, apiVersion = '1.44') {
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: user ? [...new Set([rec.name, ...(aliases ?? []), shortId, rec.config.Hostname].filter(Boolean))] : null,
+      DNSNames: user && modern ? [...new Set([rec.name, ...(aliases ?? []), shortId, rec.config.Hostname].filter(Boolean))] : null,
     };
   }
   return out;

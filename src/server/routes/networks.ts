@@ -17,9 +17,12 @@ function filtersOf(ctx: RouteContext) {
 }
 
 export function networkRoutes(router: Router, nets: NetworkService, containers: ContainerService): void {
-  router.add('GET', '/networks', async (ctx) => {
-    sendJson(res(ctx), 200, nets.list(filtersOf(ctx)).map((n) => networkResource(n)));
-  });
+  // Docker answers the list with and without the trailing slash.
+  for (const path of ['/networks', '/networks/']) {
+    router.add('GET', path, async (ctx) => {
+      sendJson(res(ctx), 200, nets.list(filtersOf(ctx)).map((n) => networkResource(n)));
+    });
+  }
 
   router.add('GET', '/networks/{id}', async (ctx) => {
     const n = nets.get(ctx.params.id);
