@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { TestDaemon, run } from '../harness';
@@ -120,6 +120,13 @@ test('/etc/hosts and /etc/resolv.conf from -h, --domainname, --add-host, --dns*,
   assert.match(tail[3], /^\d+\.\d+\.\d+\.\d+\thh\.example\.com hh$/);
   assert.equal(resolv, 'search a.example\nnameserver 9.9.9.9\noptions ndots:2\n');
   assert.equal(names, 'hh\nhh\n');
+
+  // host mode: the host's own files; container:<name>: the other container's.
+  assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', '/etc/hosts']), await readFile('/etc/hosts', 'utf8'));
+  await ok(['run', '-d', '--name', 'owner', '-h', 'ownerhost', '--add-host', 'only.owner:10.1.2.3', 'busybox', 'sleep', '60']);
+  const joined = await ok(['run', '--rm', '--network', 'container:owner', 'busybox', 'sh', '-c', 'tail -2 /etc/hosts; hostname']);
+  assert.match(joined, /^10\.1\.2\.3\tonly\.owner\n\d+\.\d+\.\d+\.\d+\townerhost\nownerhost\n$/);
+  await ok(['rm', '-f', 'owner']);
 
   const bad = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { ExtraHosts: ['foo:bar'] } });
   assert.equal(bad.status, 400);

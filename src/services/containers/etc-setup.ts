@@ -14,13 +14,16 @@ const etcPaths = (dir: string): EtcFiles => ({ hosts: join(dir, 'hosts'), hostna
 
 /**
  * Writes a starting container's /etc/hosts and /etc/resolv.conf and returns the files to bind
- * and the variables its links add. A container:<id> container shares the other's files, as
- * Docker does. Throws Docker's link errors (a stopped child, one off the default bridge).
+ * and the variables its links add. A container:<id> container shares the other's files and
+ * takes its hostname and domainname into its config, as Docker does. Throws Docker's link
+ * errors (a stopped child, one off the default bridge).
  */
 export async function setupEtcFiles(ctx: ContainerContext, rec: ContainerRecord, sandbox: SandboxInfo): Promise<{ files: EtcFiles; env: string[] }> {
   const mode = effectiveNetworkMode(rec.hostConfig);
   if (mode.startsWith('container:')) {
     const peer = ctx.store.get(mode.slice('container:'.length));
+    rec.config.Hostname = peer.config.Hostname;
+    rec.config.Domainname = peer.config.Domainname;
     return { files: etcPaths(ctx.store.dir(peer.id)), env: [] };
   }
   const links = activeLinks(ctx.store, rec);
