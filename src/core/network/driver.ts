@@ -18,7 +18,7 @@ export interface BridgeHost {
   /** The IPv4 address an existing bridge has; undefined when there is no such link or no address. */
   bridgeAddress(name: string): Promise<{ subnet: string; gateway: string } | undefined>;
   linkExists(name: string): Promise<boolean>;
-  /** Creates the bridge, or keeps it, with the gateway address (`gateway/prefixLen`), and sets it up. */
+  /** Creates the bridge, or keeps it, with the gateway address (`gateway/prefixLen`) as its only IPv4 address, and sets it up. */
   createBridge(name: string, gateway: string, prefixLen: number): Promise<void>;
   /** Deletes the bridge; a missing one is not an error. */
   removeBridge(name: string): Promise<void>;

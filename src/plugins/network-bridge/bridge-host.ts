@@ -32,8 +32,14 @@ export class IpBridgeHost implements BridgeHost {
   }
 
   async createBridge(name: string, gateway: string, prefixLen: number): Promise<void> {
+    const r = await runCommand('ip', ['-j', 'addr', 'show', 'dev', name], { allowFail: true });
     const lines = [`addr replace ${gateway}/${prefixLen} dev ${name}`, `link set ${name} up`];
-    if (!(await this.linkExists(name))) lines.unshift(`link add ${name} type bridge`);
+    if (r.code !== 0) lines.unshift(`link add ${name} type bridge`);
+    else {
+      // Another address (a changed bip) goes: the bridge is berth's and has one.
+      const others = (JSON.parse(r.stdout)[0]?.addr_info ?? []).filter((a: { family: string; local: string; prefixlen: number }) => a.family === 'inet' && (a.local !== gateway || a.prefixlen !== prefixLen));
+      for (const a of others as { local: string; prefixlen: number }[]) lines.unshift(`addr del ${a.local}/${a.prefixlen} dev ${name}`);
+    }
     await runCommand('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' });
   }
 

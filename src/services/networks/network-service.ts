@@ -183,7 +183,7 @@ export class NetworkService {
     const select = networkPruneFilter(filters);
     return this.serial(async () => {
       const gone: string[] = [];
-      for (const n of this.store.all().filter((x) => !isPredefined(x.name) && !x.removing && select(x) && !this.inUse(x))) {
+      for (const n of this.list().filter((x) => !isPredefined(x.name) && select(x) && !this.inUse(x))) {
         await this.destroy(n);
         gone.push(n.name);
       }

@@ -1,6 +1,6 @@
 /** `berth network prune`: remove every custom network no container uses, after a confirmation unless -f. */
 import type { Command } from 'commander';
-import { collect, newCommand, UsageError } from '../../command-kit';
+import { checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { confirm } from '../container/prune';
 import { parseFilterFlags } from '../container/ps';
@@ -15,9 +15,10 @@ export function formatNetworkPrune(names: string[] | null): string {
 export function networkPruneCommand(ctx: CliContext): Command {
   const cmd = newCommand('prune', '[OPTIONS]', 'Remove all unused networks')
     .option('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")', collect)
-    .option('-f, --force', 'Do not prompt for confirmation');
-  return cmd.action(async (f: { filter?: string[]; force?: boolean }) => {
-    if (cmd.args.length) throw new UsageError(`"${cmd.name()}" accepts no arguments.`, 'args');
+    .option('-f, --force', 'Do not prompt for confirmation')
+    .argument('[args...]');
+  return cmd.action(async (args: string[], f: { filter?: string[]; force?: boolean }) => {
+    checkArgs(cmd, args, 0, 0);
     if (!f.force && !(await confirm(ctx, WARNING))) return;
     const r = await ctx.client.networks.prune({ filters: parseFilterFlags(f.filter) });
     ctx.out(formatNetworkPrune(r.NetworksDeleted));

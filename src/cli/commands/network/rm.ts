@@ -20,6 +20,7 @@ export function networkRmCommand(ctx: CliContext): Command {
       }
       ctx.out(`${n}\n`);
     });
-    if (failures.length) throw new ExitStatus(1);
+    // docker's network rm ends its errors with the status it exits with.
+    if (failures.length) throw new ExitStatus(1, 'exit status 1');
   });
 }
