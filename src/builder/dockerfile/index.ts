@@ -8,3 +8,5 @@ export { dumpNode } from './node-dump';
 export { parseDockerfile, parseInstructionText } from './parse-dockerfile';
 export { expand, expandWithMatches, processWords } from './shell-lexer';
 export { expandInstruction } from './expand-instruction';
+export { DockerfileParseError } from './errors';
+export { parseInstruction } from './instructions/parse-instruction';

@@ -20,15 +20,17 @@ export interface Heredoc {
   fileDescriptor: number;
   /** False when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`): no variable expansion inside. */
   expand: boolean;
-  /** `<<-EOF`: leading tabs were stripped from each content line. */
+  /** `<<-EOF`: leading tabs are to be stripped from each body line (the terminator line
+   * matched after stripping them). */
   chomp: boolean;
-  /** The body, every line ending in "\n" (tabs already stripped when chomp). */
+  /** The body as written, every line with its "\n" (tabs NOT stripped here; the typed
+   * instructions' InlineFile/SourceContent data are). */
   content: string;
 }
 
 /**
  * A parse tree node, as buildkit's parser.Node. The root's `children` are the
- * instructions; an instruction node's `value` is the lower-cased keyword and its `next`
+ * instructions; an instruction node's `value` is the keyword as written and its `next`
  * chain holds the arguments (one node per word for most instructions, key/value nodes for
  * ENV/LABEL/ARG, a single node for shell-form RUN/CMD/ENTRYPOINT, an ONBUILD's trigger as
  * a child node).
@@ -97,6 +99,7 @@ export interface ArgDef {
 /** A heredoc a RUN feeds its command (buildkit's ShellInlineFile). */
 export interface InlineFile {
   name: string;
+  /** The body, leading tabs already stripped when `chomp`. */
   data: string;
   chomp: boolean;
   /** False for a quoted delimiter: the executor must not expand `data`. */
@@ -106,18 +109,20 @@ export interface InlineFile {
 /** A heredoc used as a COPY/ADD source (buildkit's SourceContent): a file named `path`. */
 export interface SourceContent {
   path: string;
+  /** The body, leading tabs already stripped for `<<-`. */
   data: string;
-  /** True for an unquoted delimiter: ARG/ENV values are expanded in `data` at build time. */
+  /** True for an unquoted delimiter: expandInstruction expands ARG/ENV values in `data`. */
   expand: boolean;
 }
 
 export type MountType = 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
 export type CacheSharing = 'shared' | 'private' | 'locked';
 
-/** One `RUN --mount=...` (buildkit's instructions.Mount), defaults applied. */
+/** One `RUN --mount=...` (buildkit's instructions.Mount), defaults applied. Parsed at parse
+ * time without expansion (fields holding `$` left unset); expandInstruction re-parses. */
 export interface RunMount {
   type: MountType;
-  /** Stage name or image for bind/cache sources. */
+  /** Stage name or image for bind/cache sources; variables are refused in it. */
   from?: string;
   source?: string;
   target?: string;
@@ -179,7 +184,8 @@ interface CopyLike extends InstructionBase {
 }
 export interface CopyInstruction extends CopyLike {
   kind: 'copy';
-  /** `--from=<stage name | stage index | image>`. */
+  /** `--from=<stage name | stage index | image>`, never expanded (Docker 20.10 takes it
+   * literally; buildkit refuses variables in it). */
   from?: string;
   parents: boolean;
 }
@@ -244,9 +250,9 @@ export interface ShellInstruction extends InstructionBase {
   shell: string[];
 }
 
-/** ONBUILD: the trigger's text without the `ONBUILD` keyword (`RUN echo hi`), as Docker
- * stores it in the image config's OnBuild list. Parse it with parseInstructionText when a
- * child build runs it (then expand as that instruction). */
+/** ONBUILD: the trigger's text without the `ONBUILD` keyword (`RUN echo hi`; heredoc
+ * bodies appended as lines), as Docker stores it in the image config's OnBuild list. Parse
+ * it with parseInstructionText when a child build runs it (then expand as that instruction). */
 export interface OnbuildInstruction extends InstructionBase {
   kind: 'onbuild';
   expression: string;
@@ -345,15 +351,21 @@ export interface ExpandResult {
  * current ARG+ENV values before dispatching each instruction; it expands:
  *
  * - FROM: image and --platform, with the meta ARGs (before the first FROM) only;
- * - ENV, LABEL: keys and values; ARG: names and defaults;
- * - ADD, COPY: sources, dest, --chown, --chmod, ADD --checksum, COPY --from;
+ * - ENV, LABEL: keys and values;
+ * - ARG: defaults only (names never). Docker expands a default only when no --build-arg
+ *   gives the value: use the build arg as is, else `expand(def.value)`; an error in an
+ *   overridden default is ignored;
+ * - ADD, COPY: sources, dest, --chown, --chmod, ADD --checksum, and the bodies of heredoc
+ *   sources with an unquoted delimiter (variables only: quotes and escapes stay);
+ *   COPY --from and --exclude never;
  * - EXPOSE: each word, split again into words (processWords);
  * - USER, WORKDIR, VOLUME, STOPSIGNAL: their words;
- * - RUN: only the --mount values (the command itself is the shell's to expand);
+ * - RUN: only the --mount values (the command itself is the shell's to expand, RUN
+ *   heredoc bodies too);
  * - ONBUILD triggers: as their own instruction, in the child build.
  *
  * Not expanded: RUN/CMD/ENTRYPOINT commands, SHELL, HEALTHCHECK, MAINTAINER, ONBUILD's
- * stored text. Heredoc bodies with an unquoted delimiter: COPY/ADD sources are expanded
- * by the executor (`expand` on SourceContent.data); RUN heredocs by the shell.
+ * stored text. Errors: DockerfileParseError at the instruction's line, message
+ * `failed to process "<word>": <reason>`.
  */
 export type ExpandInstruction = (instr: Instruction, lookup: EnvLookup, opts?: ExpandOptions) => Instruction;
