@@ -8,8 +8,12 @@ import { isUserDefined, type NetworkRecord } from './network-record';
 export function checkEndpoint(n: NetworkRecord, cfg: EndpointConfig): void {
   if (cfg.Aliases?.length && !isUserDefined(n)) throw new InvalidArgument('network-scoped aliases are only supported for user-defined networks');
   const ip = cfg.IPAMConfig?.IPv4Address;
-  if (!ip) return;
+  const ip6 = cfg.IPAMConfig?.IPv6Address;
+  if (!ip && !ip6) return;
   if (!isUserDefined(n)) throw new InvalidArgument('user specified IP address is supported on user defined networks only');
+  // berth's networks have no IPv6 subnet.
+  if (ip6) throw new InvalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
+  if (!ip) return;
   if (!n.userSubnet) throw new InvalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
   if (!isIPv4(ip)) throw new InvalidArgument(`invalid IPv4 address: ${ip}`);
   if (!containsIp(parseCidr(n.subnet!), ip)) throw new InvalidArgument(`Invalid address ${ip}: It does not belong to any of this network's subnets`);

@@ -187,6 +187,7 @@ test('resolve checks --ip against the network\'s own subnet', async () => {
   const a = env.attacher;
   assert.throws(() => a.resolve('auto', { auto: { IPAMConfig: { IPv4Address: '172.19.0.9' } } }), code('INVALID_ARGUMENT', 'user specified IP address is supported only when connecting to networks with user configured subnets'));
   assert.throws(() => a.resolve('given', { given: { IPAMConfig: { IPv4Address: '10.71.0.9' } } }), code('INVALID_ARGUMENT', "Invalid address 10.71.0.9: It does not belong to any of this network's subnets"));
+  assert.throws(() => a.resolve('given', { given: { IPAMConfig: { IPv6Address: 'fd00::9' } } }), code('INVALID_ARGUMENT', 'user specified IP address is supported only when connecting to networks with user configured subnets'));
   const r = a.resolve('given', { given: { IPAMConfig: { IPv4Address: '10.70.0.9' }, Aliases: ['web'] } });
   assert.deepEqual(r.given.Aliases, ['web']);
   assert.equal(r.given.NetworkID, env.nets.get('given').id);
