@@ -1,13 +1,12 @@
 /** Splits an instruction line into keyword, `--flags` and the rest (buildkit's splitCommand). */
 import { splitWhitespace } from './line-parsers';
+import { scanWords } from './word-scanner';
 
 export interface SplitCommand {
   cmd: string;
   flags: string[];
   args: string;
 }
-
-const isSpace = (c: string) => /^\p{White_Space}$/u.test(c);
 
 export function splitCommand(line: string, escapeToken: string): SplitCommand {
   const parts = splitWhitespace(line.trim(), 2);
@@ -23,58 +22,10 @@ export function splitCommand(line: string, escapeToken: string): SplitCommand {
 export function extractBuilderFlags(line: string, escapeToken: string): { rest: string; flags: string[] } {
   const chars = Array.from(line);
   const flags: string[] = [];
-  let word = '';
-  let blankOK = false;
-  let phase: 'spaces' | 'word' | 'quote' = 'spaces';
-  let quote = '';
-  const restFrom = (i: number) => chars.slice(i).join('');
-  for (let i = 0; i <= chars.length; i++) {
-    const end = i === chars.length;
-    let c = end ? '' : chars[i];
-    if (phase === 'spaces') {
-      if (end) break;
-      if (isSpace(c)) continue;
-      if (c !== '-' || chars[i + 1] !== '-') return { rest: restFrom(i), flags };
-      phase = 'word';
-    }
-    if (end) {
-      if (word !== '--' && (blankOK || word.length > 0)) flags.push(word);
-      break;
-    }
-    if (phase === 'word') {
-      if (isSpace(c)) {
-        phase = 'spaces';
-        if (word === '--') return { rest: restFrom(i), flags };
-        if (blankOK || word.length > 0) flags.push(word);
-        word = '';
-        blankOK = false;
-        continue;
-      }
-      if (c === "'" || c === '"') {
-        quote = c;
-        blankOK = true;
-        phase = 'quote';
-        continue;
-      }
-      if (c === escapeToken) {
-        if (i + 1 === chars.length) continue;
-        c = chars[++i];
-      }
-      word += c;
-      continue;
-    }
-    if (c === quote) {
-      phase = 'word';
-      continue;
-    }
-    if (c === escapeToken) {
-      if (i + 1 === chars.length) {
-        phase = 'word';
-        continue;
-      }
-      c = chars[++i];
-    }
-    word += c;
+  for (const w of scanWords(chars, escapeToken, false)) {
+    if (chars[w.start] !== '-' || chars[w.start + 1] !== '-') return { rest: chars.slice(w.start).join(''), flags };
+    if (w.word === '--') return { rest: chars.slice(w.end).join(''), flags };
+    flags.push(w.word);
   }
   return { rest: '', flags };
 }
