@@ -26,6 +26,8 @@ import { pruneCommand } from './commands/container/prune';
 import { updateCommand } from './commands/container/update';
 import { statsCommand } from './commands/container/stats';
 import { eventsCommand } from './commands/system/events';
+import { buildCommand } from './commands/image/build';
+import { builderVerbs } from './commands/builder';
 import { historyCommand } from './commands/image/history';
 import { imagesCommand } from './commands/image/images';
 import { importCommand } from './commands/image/import';
@@ -59,7 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), pruneCommand(ctx), updateCommand(ctx), statsCommand(ctx),
   ];
   const imageVerbs = (): Command[] => [
-    historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
+    buildCommand(ctx), historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
     rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx), imagePruneCommand(ctx),
   ];
   const group = (name: string, description: string, verbs: Command[]) => {
@@ -71,11 +73,12 @@ export function buildProgram(ctx: CliContext): Command {
   for (const c of [
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
-    imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
+    buildCommand(ctx), imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
     commitCommand(ctx), cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     versionCommand(ctx), infoCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
+    group('builder', 'Manage builds', builderVerbs(ctx)),
     group('image', 'Manage images', imageVerbs()),
     group('network', 'Manage networks', networkVerbs(ctx)),
     group('volume', 'Manage volumes', volumeVerbs(ctx)),

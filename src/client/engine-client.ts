@@ -1,4 +1,5 @@
 /** The typed Engine API client: one transport, one API object per resource. */
+import { BuildApi } from './build';
 import { ContainersApi } from './containers';
 import { ExecApi } from './exec';
 import { resolveHost, type DaemonHost } from './host';
@@ -17,6 +18,7 @@ export interface EngineClientOptions {
 
 export class EngineClient {
   readonly transport: Transport;
+  readonly build: BuildApi;
   readonly containers: ContainersApi;
   readonly exec: ExecApi;
   readonly images: ImagesApi;
@@ -27,6 +29,7 @@ export class EngineClient {
   constructor(opts: EngineClientOptions = {}) {
     const t: TransportOptions = { host: opts.host ?? resolveHost(undefined), apiVersion: opts.apiVersion, negotiate: opts.negotiate };
     this.transport = new Transport(t);
+    this.build = new BuildApi(this.transport);
     this.containers = new ContainersApi(this.transport);
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);

@@ -6,6 +6,7 @@ export { errorFromStatus, errorMessage, isDaemonError } from './errors';
 export { encodeFilters, type WaitCondition, type AttachOptions, type ListOptions, type LogsOptions } from './containers';
 export type * from './types';
 export { ExecApi, type ExecCreateBody, type ExecInspect } from './exec';
+export { BuildApi, type BuildQuery, type BuildMessage, type BuildCachePruneReport } from './build';
 export { ArchiveApi, type ContainerPathStat, type ContainerChange } from './archive';
 export { VolumesApi, type VolumeInfo, type VolumeCreateBody, type VolumesPruneReport } from './volumes';
 export { NetworksApi, type NetworkResource, type NetworkCreateBody, type EndpointSettings } from './networks';

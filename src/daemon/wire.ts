@@ -17,6 +17,8 @@ import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
 import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/runtime-oci';
 import { execRoutes } from '../server/routes/exec';
+import { buildRoutes } from '../server/routes/build';
+import { BuildService } from '../services/build';
 import type { OciRuntime } from '../core/runtime';
 import { wireNetworks } from './wire-networks';
 import { wireEtc } from './wire-etc';
@@ -100,6 +102,8 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   await networks.init();
   await containers.init();
   await etc.init(containers.ctx);
+  const builds = new BuildService({ dataRoot: cfg.dataRoot, images, containers });
+  await builds.init();
   const busybox = await images.ensureBusybox();
   log.debug('default image ready', { id: busybox });
 
@@ -115,7 +119,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     return { SizeRw: rw, SizeRootFs: rw + (image?.Size ?? 0) };
   };
   containerRoutes(router, containers, { sizes: containerSizes });
-  diskUsageRoutes(router, { images: (o) => images.diskUsage(o), containers, containerSizes, volumes: vols.volumes });
+  diskUsageRoutes(router, { images: (o) => images.diskUsage(o), containers, containerSizes, volumes: vols.volumes, buildCache: () => builds.usage() });
   const execs = new ExecService(containers.ctx, containers, conmonExec);
   execRoutes(router, execs);
   const health = new HealthMonitor({ store, probe: new ExecProbeRunner(execs), events: containers.ctx.events });
@@ -127,6 +131,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   imageRoutes(router, images);
   vols.routes(router);
   commitRoutes(router, containers, images);
+  buildRoutes(router, builds);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: async () => { health.close(); await containers.close(); await etc.close(); } };
 }

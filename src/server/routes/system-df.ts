@@ -17,6 +17,8 @@ export interface DiskUsageDeps {
   containerSizes(rec: ContainerRecord): Promise<{ SizeRw: number; SizeRootFs: number }>;
   /** Volumes with their sizes and reference counts. */
   volumes?: Pick<VolumeService, 'usage'>;
+  /** The build cache's records (`BuildCache`; their sizes make BuilderSize before API 1.42). */
+  buildCache?: () => Promise<Array<{ Size: number }>>;
 }
 
 const TYPES = ['container', 'image', 'volume', 'build-cache'];
@@ -42,9 +44,10 @@ export function diskUsageRoutes(router: Router, d: DiskUsageDeps): void {
       }));
     }
     if (want('volume')) body.Volumes = d.volumes ? (await d.volumes.usage()).map(volumeUsageDto) : [];
-    // nor a build cache (null before API 1.42, as moby's builder answered)
-    if (want('build-cache')) body.BuildCache = apiAtLeast(ctx.apiVersion, '1.42') ? [] : null;
-    if (!apiAtLeast(ctx.apiVersion, '1.42')) body.BuilderSize = 0;
+    const cache = want('build-cache') ? (await d.buildCache?.()) ?? [] : [];
+    // null before API 1.42, as moby answered then; BuilderSize sums the records
+    if (want('build-cache')) body.BuildCache = apiAtLeast(ctx.apiVersion, '1.42') ? cache : null;
+    if (!apiAtLeast(ctx.apiVersion, '1.42')) body.BuilderSize = cache.reduce((n, c) => n + c.Size, 0);
     sendJson(ctx.res!, 200, body);
   });
 }

@@ -1,0 +1,2 @@
+export { PatternMatcher, cleanPath } from './pattern-matcher';
+export { readIgnoreFile } from './ignore-file';

@@ -1,0 +1,75 @@
+/**
+ * The build cache index: step keys to the images those steps made, kept in
+ * `<dataRoot>/builder/cache.json` (written atomically after each build) so a rebuild after a
+ * daemon restart still hits. The images themselves live in the image store; an entry whose
+ * image is gone is a miss and is dropped at the next save.
+ */
+import { join } from 'node:path';
+import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+import { hasErrno } from '../../errdefs';
+import type { BuildCache } from '../../builder/executor';
+
+export interface CacheEntry {
+  key: string;
+  image: string;
+  /** The step's history text (`/bin/sh -c #(nop)  ENV A=1`). */
+  description: string;
+  /** Bytes of the step's layer (0 for metadata-only steps). */
+  size: number;
+  created: string;
+  lastUsed: string;
+  usageCount: number;
+}
+
+interface CacheFile { version: 1; entries: CacheEntry[] }
+
+export class BuildCacheStore implements BuildCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private dirty = false;
+  private readonly file: string;
+
+  constructor(dir: string, private readonly imageExists: (id: string) => boolean) {
+    this.file = join(dir, 'cache.json');
+  }
+
+  async load(): Promise<void> {
+    try {
+      const f = await readJson<CacheFile>(this.file);
+      for (const e of f.entries ?? []) this.entries.set(e.key, e);
+    } catch (err) {
+      if (!hasErrno(err, 'ENOENT')) throw err;
+    }
+  }
+
+  get(key: string): string | undefined {
+    const e = this.entries.get(key);
+    if (!e || !this.imageExists(e.image)) return undefined;
+    e.lastUsed = new Date().toISOString();
+    e.usageCount++;
+    this.dirty = true;
+    return e.image;
+  }
+
+  set(key: string, entry: { image: string; description: string; size: number }): void {
+    const now = new Date().toISOString();
+    this.entries.set(key, { key, ...entry, created: now, lastUsed: now, usageCount: 1 });
+    this.dirty = true;
+  }
+
+  /** Entries whose image still exists. */
+  list(): CacheEntry[] {
+    return [...this.entries.values()].filter((e) => this.imageExists(e.image));
+  }
+
+  delete(key: string): void {
+    if (this.entries.delete(key)) this.dirty = true;
+  }
+
+  /** Writes the index if it changed, leaving out entries whose image is gone. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    for (const [k, e] of this.entries) if (!this.imageExists(e.image)) this.entries.delete(k);
+    await writeJsonAtomic(this.file, { version: 1, entries: [...this.entries.values()] } satisfies CacheFile);
+  }
+}
