@@ -4,9 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from './parser';
 import { dumpNode } from './node-dump';
+import { sharedSpecDir } from '../../lib/shared-spec';
 
-/** buildkit's parser test files, in ../shared/spec beside the repo (dist/src/builder/dockerfile -> repo). */
-const SPEC = path.resolve(__dirname, '../../../../../shared/spec');
+/** buildkit's parser test files, in the shared spec beside the repo. */
+const SPEC = sharedSpecDir();
 const cases = (dir: string) => readdirSync(path.join(SPEC, dir)).sort();
 
 const positive = cases('dockerfile-parser-testfiles');

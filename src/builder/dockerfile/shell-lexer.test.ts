@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expand, expandWithMatches, processWords } from './shell-lexer';
+import { sharedSpecDir } from '../../lib/shared-spec';
 
-/** buildkit's lexer test files, in ../shared/spec beside the repo (dist/src/builder/dockerfile -> repo). */
-const SPEC = path.resolve(__dirname, '../../../../../shared/spec/dockerfile-shell-lexer-tests');
+/** buildkit's lexer test files, in the shared spec beside the repo. */
+const SPEC = path.join(sharedSpecDir(), 'dockerfile-shell-lexer-tests');
 
 const lookupFrom = (env: Record<string, string>) => (k: string) => (Object.hasOwn(env, k) ? env[k] : undefined);
 
