@@ -16,6 +16,7 @@ import { prefixError } from './errors';
 import { stageLookup } from './stage-env';
 import { checkDestForMany, findSources, type CopySource, type SourceRoot } from './copy/sources';
 import { SourceHasher, combinedHash, dataHash } from './copy/source-hash';
+import { hostSourceFs } from './copy/source-fs';
 import { copySource, type Identity } from './copy/copy-files';
 import { parseChmod, resolveChown } from './copy/chown';
 import { downloadSource, isUrl } from './copy/url-source';
@@ -40,7 +41,7 @@ async function heredocSource(env: StepEnv, h: SourceContent): Promise<CopySource
   const name = posix.basename(h.path);
   const path = join(dir, name);
   await writeFile(path, data, { mode: 0o644 });
-  return { path, name: h.path, hash: dataHash(h.path, data, 0o644), isDir: false, unpack: false, mode: 0o644, mtime: new Date(0) };
+  return { hostPath: async () => path, name: h.path, hash: dataHash(h.path, data, 0o644), isDir: false, unpack: false, mode: 0o644, mtime: new Date(0) };
 }
 
 async function collect(env: StepEnv, i: CopyInstruction | AddInstruction, src: SourceRoot, name: string): Promise<CopySource[]> {
@@ -67,7 +68,7 @@ export async function dispatchCopy(env: StepEnv, i: CopyInstruction | AddInstruc
   const { state, backend } = env;
   const from = i.kind === 'copy' ? i.from : undefined;
   let fromLayer: RwLayer | undefined;
-  let src: SourceRoot = { root: env.context.root, isContext: true, hasher: env.context.hasher };
+  let src: SourceRoot = { fs: env.context.fs, isContext: true, hasher: env.context.hasher };
   try {
     if (from) {
       try {
@@ -76,7 +77,8 @@ export async function dispatchCopy(env: StepEnv, i: CopyInstruction | AddInstruc
       } catch (err) {
         throw prefixError(err, `invalid from flag value ${from}: `);
       }
-      src = { root: fromLayer.root, isContext: false, hasher: new SourceHasher() };
+      const fs = hostSourceFs(fromLayer.root);
+      src = { fs, isContext: false, hasher: new SourceHasher(fs) };
     }
     const sources = await collect(env, i, src, name);
     checkDestForMany(sources.length, i.dest, name);

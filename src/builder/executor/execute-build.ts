@@ -15,6 +15,7 @@ import { runStage, StepFailure, type StageContext } from './stage-runner';
 import type { StageImage, StageLookup } from './step';
 import { NO_EXPAND } from './dispatch';
 import { SourceHasher } from './copy/source-hash';
+import type { SourceFs } from './copy/source-fs';
 import { sourceSnippet } from './source-snippet';
 
 export interface BuildRequest {
@@ -22,8 +23,8 @@ export interface BuildRequest {
   /** The Dockerfile's text and its name, for the lines shown with an error. */
   dockerfileText: string;
   dockerfileName: string;
-  /** The unpacked build context. */
-  contextDir: string;
+  /** The build context. */
+  context: SourceFs;
   /** A directory the build may use for downloads and temporary files. */
   scratchDir: string;
   /** `--build-arg`: null for a name given without a value. */
@@ -96,7 +97,7 @@ export async function executeBuild(req: BuildRequest, deps: BuildDeps): Promise<
   const ctx: StageContext = {
     env: {
       backend: deps.backend, cache: deps.cache, noCache: req.noCache, stages: undefined as unknown as StageLookup,
-      context: { root: req.contextDir, scratch: req.scratchDir, hasher: new SourceHasher() },
+      context: { fs: req.context, scratch: req.scratchDir, hasher: new SourceHasher(req.context) },
       escapeToken: df.escapeToken, removeContainers: req.removeContainers, networkMode: req.networkMode,
       extraHosts: req.extraHosts, signal: abort.signal,
     },

@@ -10,12 +10,12 @@ export function exposedPorts(specs: readonly string[]): Record<string, object> {
     // `ip:hostPort:containerPort` is accepted by ParsePortSpecs; only the container port is exposed
     const parts = spec.split(':');
     const [port, proto = 'tcp'] = parts[parts.length - 1].split('/', 2);
-    if (!/^(tcp|udp|sctp)$/i.test(proto)) throw new InvalidArgument(`invalid proto: ${proto}`);
+    if (!/^(tcp|udp|sctp)$/i.test(proto)) throw new InvalidArgument(`Invalid proto: ${proto}`);
     const m = /^(\d+)(?:-(\d+))?$/.exec(port);
-    if (!m) throw new InvalidArgument(`invalid containerPort: ${port}`);
+    if (!m) throw new InvalidArgument(`Invalid containerPort: ${port}`);
     const start = Number(m[1]);
     const end = m[2] === undefined ? start : Number(m[2]);
-    if (start > 65535 || end > 65535 || end < start) throw new InvalidArgument(`invalid containerPort: ${port}`);
+    if (start > 65535 || end > 65535 || end < start) throw new InvalidArgument(`Invalid containerPort: ${port}`);
     for (let p = start; p <= end; p++) out[`${p}/${proto.toLowerCase()}`] = {};
   }
   return out;

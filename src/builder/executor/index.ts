@@ -9,3 +9,4 @@ export type { BuildOutput } from './output';
 export { RunFailed } from './dispatch-run';
 export { shortId } from './step';
 export { resolveInScope } from './scoped-path';
+export { hostSourceFs, resolveScoped, type SourceFs, type SourceStat } from './copy/source-fs';

@@ -9,9 +9,20 @@ import { goQuote } from '../dockerfile/go-quote';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** A deep copy (Docker's copyRunConfig). */
+/** container.Config's field order: images made here list their config as Docker's do. */
+const FIELD_ORDER = [
+  'Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
+  'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint',
+  'NetworkDisabled', 'MacAddress', 'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell',
+];
+
+/** A deep copy (Docker's copyRunConfig), its fields in container.Config's order. */
 export function cloneConfig(c: ContainerConfig): ContainerConfig {
-  return structuredClone(c);
+  const copy = structuredClone(c) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_ORDER) if (k in copy) out[k] = copy[k];
+  for (const k of Object.keys(copy)) if (!(k in out)) out[k] = copy[k];
+  return out as ContainerConfig;
 }
 
 /** The stage's config at FROM: the image's, with a default PATH, stdin closed (Docker's beginStage). */

@@ -5,13 +5,15 @@
  * reaches the engine over this API: optional ones are left out, required ones fail). Each
  * mount also gives the part of the step's cache key that stands for its content.
  */
-import { cp, mkdtemp, stat } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RunMount } from '../dockerfile';
 import { InvalidArgument } from '../../errdefs';
 import type { RunMountSpec, RwLayer } from './backend';
 import type { StepEnv } from './step';
-import { contextRelative, resolveInScope } from './scoped-path';
+import { contextRelative } from './scoped-path';
+import { hostSourceFs, resolveScoped, type SourceFs } from './copy/source-fs';
+import { SourceHasher } from './copy/source-hash';
 
 export interface PreparedMounts {
   mounts: RunMountSpec[];
@@ -36,22 +38,23 @@ export async function prepareMounts(env: StepEnv, specs: readonly RunMount[]): P
       const target = m.type === 'secret' || m.type === 'ssh' ? m.target ?? '' : targetOf(m, env.state.config.WorkingDir);
       switch (m.type) {
         case 'bind': {
-          let root = env.context.root;
+          let fs: SourceFs = env.context.fs;
+          let hasher = env.context.hasher;
           let origin = 'context';
           if (m.from) {
             const img = await env.stages.resolve(m.from, env.stageIndex);
             const layer: RwLayer = await env.backend.openLayer(img.id);
             releases.push(() => layer.release());
-            root = layer.root;
+            fs = hostSourceFs(layer.root);
+            hasher = new SourceHasher(fs);
             origin = img.id;
           }
-          const rel = m.from ? posix.normalize(`/${m.source ?? '/'}`) : contextRelative(m.source ?? '.');
-          let source = await resolveInScope(root, rel);
-          let st;
-          try { st = await stat(source); } catch (err) {
-            throw new InvalidArgument(`failed to mount ${target}: ${m.source ?? '.'} not found in ${m.from ?? 'build context'}`, { cause: err });
-          }
-          const hash = origin === 'context' ? (st.isDirectory() ? await env.context.hasher.dir(source) : await env.context.hasher.file(source, rel, st)) : rel;
+          const written = m.source ?? (m.from ? '/' : '.');
+          const rel = await resolveScoped(fs, m.from ? posix.normalize(`/${written}`) : contextRelative(written));
+          const st = await fs.lstat(rel);
+          if (!st) throw new InvalidArgument(`failed to mount ${target}: ${written} not found in ${m.from ?? 'build context'}`);
+          const hash = origin === 'context' ? (st.type === 'dir' ? await hasher.dir(rel) : await hasher.file(rel, rel, st)) : rel;
+          let source = await fs.hostPath(rel);
           if (!m.readOnly && origin === 'context') {
             // writes to a bind mount are thrown away: give the step a copy
             const copy = await mkdtemp(join(env.context.scratch, 'bind-'));

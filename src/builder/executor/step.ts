@@ -11,6 +11,7 @@ import type { BuildArgs } from './build-args';
 import type { BuildOutput } from './output';
 import { cloneConfig } from './run-config';
 import type { SourceHasher } from './copy/source-hash';
+import type { SourceFs } from './copy/source-fs';
 
 /** A stage's state between steps (Docker's dispatchState). */
 export interface StageState {
@@ -51,8 +52,8 @@ export interface StepEnv {
   state: StageState;
   stageIndex: number;
   stages: StageLookup;
-  /** The build context directory, and a scratch directory for downloads and heredoc files. */
-  context: { root: string; scratch: string; hasher: SourceHasher };
+  /** The build context, and a scratch directory for downloads and heredoc files. */
+  context: { fs: SourceFs; scratch: string; hasher: SourceHasher };
   escapeToken: string;
   /** Containers of RUN steps are removed once done (rm / forcerm). */
   removeContainers: boolean;
@@ -108,7 +109,7 @@ export async function commitStep(env: StepEnv, c: Commit): Promise<void> {
     ...(author ? { author } : {}),
     config: cloneConfig(state.config),
     ...(c.containerId ? { container: c.containerId } : {}),
-    container_config: c.containerConfig,
+    container_config: cloneConfig(c.containerConfig),
     created,
     history: [...(p.history ?? []), {
       created,

@@ -17,7 +17,8 @@ import type { ContainerService } from '../containers';
 import { BuildCacheStore } from './cache-store';
 import { CacheMounts } from './cache-mounts';
 import { buildBackend } from './build-backend';
-import { DEFAULT_DOCKERFILE, readDockerfile, receiveContext, removeIgnoredBuildFiles } from './build-context';
+import { BuildContext, DEFAULT_DOCKERFILE, readDockerfile, removeIgnoredBuildFiles } from './build-context';
+import { safeRelPath } from '../../lib/tar';
 import { pruneBuildCache, buildCacheUsage, type BuildCachePruneOptions, type BuildCachePruneReport, type BuildCacheItem } from './build-cache-usage';
 
 export interface BuildOptions {
@@ -46,6 +47,7 @@ export interface PreparedBuild {
   readonly dockerfileName: string;
   readonly dockerfileText: string;
   readonly dir: string;
+  readonly context: BuildContext;
   /** Full names the image gets (validated before the build). */
   readonly names: string[];
 }
@@ -82,14 +84,13 @@ export class BuildService {
     const names = options.tags.map((t) => tagName(t));
     const dir = join(this.root, 'tmp', randomBytes(8).toString('hex'));
     try {
-      await mkdir(join(dir, 'context'), { recursive: true });
-      await mkdir(join(dir, 'scratch'));
+      await mkdir(join(dir, 'scratch'), { recursive: true });
       const requested = options.dockerfile || DEFAULT_DOCKERFILE;
-      await receiveContext(body, join(dir, 'context'), requested);
-      const { name, text } = await readDockerfile(join(dir, 'context'), requested);
+      const context = await BuildContext.receive(body, dir, requested, [safeRelPath(requested), 'dockerfile', '.dockerignore']);
+      const { name, text } = await readDockerfile(context, requested);
       const dockerfile = parseDockerfile(text);
-      await removeIgnoredBuildFiles(join(dir, 'context'), name);
-      return { options, dockerfile, dockerfileName: name, dockerfileText: text, dir, names };
+      await removeIgnoredBuildFiles(context, name);
+      return { options, dockerfile, dockerfileName: name, dockerfileText: text, dir, context, names };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -111,7 +112,7 @@ export class BuildService {
     const o = b.options;
     const { imageId } = await images.store.ingest(() => executeBuild({
       dockerfile: b.dockerfile, dockerfileText: b.dockerfileText, dockerfileName: b.dockerfileName,
-      contextDir: join(b.dir, 'context'), scratchDir: join(b.dir, 'scratch'),
+      context: b.context, scratchDir: join(b.dir, 'scratch'),
       buildArgs: o.buildArgs, target: o.target, noCache: o.noCache, labels: o.labels,
       networkMode: o.networkMode, extraHosts: o.extraHosts, platform: o.platform,
       removeContainers: o.remove, signal,

@@ -50,7 +50,13 @@ export class BuildCacheStore implements BuildCache {
     return e.image;
   }
 
+  /**
+   * Records what a step made. An image the key named before (a --no-cache rebuild) stays a
+   * record of its own, so `builder prune` still finds it.
+   */
   set(key: string, entry: { image: string; description: string; size: number }): void {
+    const old = this.entries.get(key);
+    if (old && old.image !== entry.image) this.entries.set(`${key}:${old.image}`, { ...old, key: `${key}:${old.image}` });
     const now = new Date().toISOString();
     this.entries.set(key, { key, ...entry, created: now, lastUsed: now, usageCount: 1 });
     this.dirty = true;

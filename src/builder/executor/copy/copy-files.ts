@@ -116,23 +116,24 @@ async function unpackInto(path: string, dest: string, opts: CopyOptions): Promis
  */
 export async function copySource(root: string, source: CopySource, dest: string, opts: CopyOptions): Promise<void> {
   const target = await resolveInScope(root, dest);
+  const from = await source.hostPath();
   if (source.isDir) {
     const existed = await isDir(target);
     await mkdirs(root, target, existed ? undefined : opts.identity);
-    const st = await lstat(source.path);
-    await copyChildren(source.path, target, opts, '');
+    const st = await lstat(from);
+    await copyChildren(from, target, opts, '');
     if (!existed && opts.mode !== undefined) await chmod(target, opts.mode);
     if (!existed) await utimes(target, st.atime, st.mtime);
     return;
   }
-  if (source.unpack && (await isArchive(source.path))) {
+  if (source.unpack && (await isArchive(from))) {
     await mkdirs(root, target, opts.identity);
-    await unpackInto(source.path, target, opts);
+    await unpackInto(from, target, opts);
     return;
   }
   const into = dest.endsWith('/') || (await isDir(target));
   const file = into ? join(target, basename(source.name)) : target;
   await mkdirs(root, dirname(file), opts.identity);
   if (opts.exclude?.matches(source.name)) return;
-  await copyEntry(source.path, await lstat(source.path), file, opts, source.name, { mode: source.mode, mtime: source.mtime });
+  await copyEntry(from, await lstat(from), file, opts, source.name, { mode: source.mode, mtime: source.mtime });
 }

@@ -5,53 +5,44 @@
  * below it, by relative path), `multi:<hex>` for several sources.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { SourceFs, SourceStat } from './source-fs';
 
 const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function header(name: string, st: Stats, type: string): string {
-  return `${type}\0${name}\0${st.mode & 0o7777}\0${st.uid}:${st.gid}\0`;
+const header = (name: string, st: SourceStat) => `${st.type}\0${name}\0${st.mode}\0${st.uid}:${st.gid}\0`;
+
+/** One entry's checksum: its name (as given), type, mode, owner, and content or link target. */
+async function entryHash(fs: SourceFs, rel: string, name: string, st: SourceStat): Promise<string> {
+  if (st.type === 'file') return hex(header(name, st) + (await fs.contentHash(rel)));
+  if (st.type === 'symlink') return hex(header(name, st) + (st.linkname ?? ''));
+  return hex(header(name, st));
 }
 
-async function contentHash(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-/** One entry's checksum: name, type, mode, owner, and content or link target. */
-async function entryHash(path: string, name: string, st: Stats): Promise<string> {
-  if (st.isFile()) return hex(header(name, st, 'f') + (await contentHash(path)));
-  if (st.isSymbolicLink()) return hex(header(name, st, 'l') + (await readlink(path)));
-  if (st.isDirectory()) return hex(header(name, st, 'd'));
-  return hex(header(name, st, 'o') + String(st.rdev));
-}
-
-/** Checksums memoised per host path: a build context does not change while it is built. */
+/** Checksums memoised per path: a tree does not change while a build reads it. */
 export class SourceHasher {
   private readonly memo = new Map<string, Promise<string>>();
 
-  /** `file:<hex>` of a non-directory, named as the COPY names it. */
-  file(path: string, name: string, st: Stats): Promise<string> {
-    return this.once(`f:${name}:${path}`, async () => `file:${await entryHash(path, name, st)}`);
+  constructor(private readonly fs: SourceFs) {}
+
+  /** `file:<hex>` of a non-directory at rel, named as the COPY names it. */
+  file(rel: string, name: string, st: SourceStat): Promise<string> {
+    return this.once(`f:${name}:${rel}`, async () => `file:${await entryHash(this.fs, rel, name, st)}`);
   }
 
-  /** `dir:<hex>` over every entry below dir (sorted by relative path). */
-  dir(path: string): Promise<string> {
-    return this.once(`d:${path}`, async () => {
+  /** `dir:<hex>` over every entry below the directory rel (sorted by relative path). */
+  dir(rel: string): Promise<string> {
+    return this.once(`d:${rel}`, async () => {
       const hashes: string[] = [];
-      const walk = async (abs: string, rel: string): Promise<void> => {
-        for (const name of (await readdir(abs)).sort()) {
-          const p = join(abs, name);
-          const r = rel ? `${rel}/${name}` : name;
-          const st = await lstat(p);
-          hashes.push(await entryHash(p, r, st));
-          if (st.isDirectory()) await walk(p, r);
+      const walk = async (dir: string, sub: string): Promise<void> => {
+        for (const name of (await this.fs.readdir(dir)).sort()) {
+          const p = dir ? `${dir}/${name}` : name;
+          const r = sub ? `${sub}/${name}` : name;
+          const st = (await this.fs.lstat(p))!;
+          hashes.push(await entryHash(this.fs, p, r, st));
+          if (st.type === 'dir') await walk(p, r);
         }
       };
-      await walk(path, '');
+      await walk(rel, '');
       return `dir:${hex(hashes.sort().join(','))}`;
     });
   }
@@ -70,5 +61,5 @@ export function combinedHash(hashes: readonly string[]): string {
 
 /** A checksum of literal content (a heredoc source, a downloaded file). */
 export function dataHash(name: string, data: Buffer | string, mode: number): string {
-  return `file:${hex(`f\0${name}\0${mode}\0` + createHash('sha256').update(data).digest('hex'))}`;
+  return `file:${hex(`file\0${name}\0${mode}\0` + createHash('sha256').update(data).digest('hex'))}`;
 }

@@ -1,18 +1,17 @@
 /**
  * COPY/ADD sources as Docker's copier finds them (builder/dockerfile/copy.go): a path in the
  * build context (or in a `--from` image), `./` and `/` prefixes dropped, symlinks followed
- * within the root, wildcards matched against every path under it; each with its checksum.
+ * within the tree, wildcards matched against every path in it; each with its checksum.
  */
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvalidArgument, NotFound } from '../../../errdefs';
-import { contextRelative, resolveInScope } from '../scoped-path';
+import { contextRelative } from '../scoped-path';
 import { goMatchPattern, hasWildcards } from '../go-match';
+import { resolveScoped, type SourceFs } from './source-fs';
 import type { SourceHasher } from './source-hash';
 
 export interface CopySource {
-  /** Host path of the entry, symlinks resolved. */
-  path: string;
+  /** The host path to copy from (the tree is put on disk by then). */
+  hostPath(): Promise<string>;
   /** The path as written or matched: its basename names a file copied into a directory. */
   name: string;
   hash: string;
@@ -26,34 +25,32 @@ export interface CopySource {
 }
 
 export interface SourceRoot {
-  /** Host directory the sources are relative to. */
-  root: string;
+  fs: SourceFs;
   /** The build context (its errors say so), not an image. */
   isContext: boolean;
   hasher: SourceHasher;
 }
 
-/** Every path under root, parents before children, siblings sorted (filepath.Walk's order). */
-async function walk(root: string, rel = '', out: string[] = []): Promise<string[]> {
-  for (const name of (await readdir(rel ? join(root, rel) : root)).sort()) {
+/** Every path of the tree, parents before children, siblings sorted (filepath.Walk's order). */
+async function walk(fs: SourceFs, rel = '', out: string[] = []): Promise<string[]> {
+  for (const name of (await fs.readdir(rel)).sort()) {
     const r = rel ? `${rel}/${name}` : name;
     out.push(r);
-    if ((await lstat(join(root, r))).isDirectory()) await walk(root, r, out);
+    if ((await fs.lstat(r))?.type === 'dir') await walk(fs, r, out);
   }
   return out;
 }
 
 async function one(src: SourceRoot, rel: string, unpack: boolean): Promise<CopySource> {
-  const path = await resolveInScope(src.root, rel);
-  let st;
-  try { st = await stat(path); } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+  const path = await resolveScoped(src.fs, rel);
+  const st = await src.fs.lstat(path);
+  if (!st) {
     const msg = `stat ${rel}: file does not exist`;
-    throw new NotFound(src.isContext ? `file not found in build context or excluded by .dockerignore: ${msg}` : msg, { cause: err });
+    throw new NotFound(src.isContext ? `file not found in build context or excluded by .dockerignore: ${msg}` : msg);
   }
-  if (st.isDirectory()) return { path, name: rel, hash: await src.hasher.dir(path), isDir: true, unpack: false };
-  return { path, name: rel, hash: await src.hasher.file(path, rel, st), isDir: false, unpack };
+  const hostPath = () => src.fs.hostPath(path);
+  if (st.type === 'dir') return { hostPath, name: rel, hash: await src.hasher.dir(path), isDir: true, unpack: false };
+  return { hostPath, name: rel, hash: await src.hasher.file(path, rel, st), isDir: false, unpack };
 }
 
 /**
@@ -65,7 +62,7 @@ export async function findSources(src: SourceRoot, written: string, unpack: bool
   if (!hasWildcards(rel)) return [await one(src, rel, unpack)];
   const re = goMatchPattern(rel);
   const out: CopySource[] = [];
-  for (const p of await walk(src.root)) if (re.test(p)) out.push(await one(src, p, unpack));
+  for (const p of await walk(src.fs)) if (re.test(p)) out.push(await one(src, p, unpack));
   return out;
 }
 

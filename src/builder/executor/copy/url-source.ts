@@ -51,5 +51,5 @@ export async function downloadSource(url: string, dest: string, tmpDir: string, 
   await writeFile(file, body, { mode: 0o600 });
   const lastModified = res.headers.get('last-modified');
   const mtime = lastModified && !Number.isNaN(Date.parse(lastModified)) ? new Date(lastModified) : new Date(0);
-  return { path: file, name: name || '__unnamed__', hash: dataHash(name, body, 0o600), isDir: false, unpack: false, mode: 0o600, mtime };
+  return { hostPath: async () => file, name: name || '__unnamed__', hash: dataHash(name, body, 0o600), isDir: false, unpack: false, mode: 0o600, mtime };
 }
