@@ -22,6 +22,7 @@ import { runChecked, runTimed } from './timed';
 import type { Case } from './case';
 import { attempt, Target } from './target';
 import { ImageCases, type ImageTarget } from './image-cases';
+import { BuildCases, BUILD_TARGETS } from './build-cases';
 import { makeBusyboxBundle } from './runc-bundle';
 import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 import { NetworkCases } from './network-cases';
@@ -42,30 +43,34 @@ interface Args {
   n: number;
   /** Iterations of the image load/save cases. */
   imageN: number;
+  /** Iterations of the build cases. */
+  buildN: number;
   /** Only the cases whose name matches. */
   only?: RegExp;
 }
 
-const USAGE = `usage: npm run bench [-- --n <iterations>] [--image-n <iterations>] [--only <regex>]   (as root)
+const USAGE = `usage: npm run bench [-- --n <iterations>] [--image-n <iterations>] [--build-n <iterations>] [--only <regex>]   (as root)
   --n         iterations of each case (default 20)
   --image-n   iterations of the image load/save cases (default 3)
+  --build-n   iterations of the build cases (default 5)
   --only      run only the cases whose name matches (e.g. 'load|save')
 `;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 20, imageN: 3 };
+  const args: Args = { n: 20, imageN: 3, buildN: 5 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--n' || flag === '-n') args.n = Number(value());
     else if (flag === '--image-n') args.imageN = Number(value());
+    else if (flag === '--build-n') args.buildN = Number(value());
     else if (flag === '--only') args.only = new RegExp(value());
     else if (flag === '--help' || flag === '-h') {
       process.stdout.write(USAGE);
       process.exit(0);
     } else throw new Error(`unknown argument: ${argv[i]}`);
   }
-  for (const [name, v] of [['--n', args.n], ['--image-n', args.imageN]] as const) {
+  for (const [name, v] of [['--n', args.n], ['--image-n', args.imageN], ['--build-n', args.buildN]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
   }
   return args;
@@ -102,7 +107,7 @@ function dockerClis(): string[] {
 }
 
 async function main(): Promise<number> {
-  const { n, imageN, only } = parseArgs(process.argv.slice(2));
+  const { n, imageN, buildN, only } = parseArgs(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers: run it as root');
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { interrupted = true; });
 
@@ -113,6 +118,7 @@ async function main(): Promise<number> {
   let startedDaemon: number | undefined;
   const berth = new Target(BERTH, BERTH_SOCK);
   const images = new ImageCases(tmp, tag, imageN);
+  const builds = new BuildCases(tmp, tag, buildN);
   const imageTargets: ImageTarget[] = [];
   const imageNames = new Set<string>();
   const networks = new NetworkCases(BERTH_SOCK, tag);
@@ -206,7 +212,7 @@ async function main(): Promise<number> {
     if (berthUp && cli) imageTargets.push({ target: new Target(cli, BERTH_SOCK), cliName: 'docker', engine: 'berthd' });
     if (berthUp && berthCli) imageTargets.push({ target: berth, cliName: 'berth', engine: 'berthd' });
     if (dockerUp && cli) imageTargets.push({ target: new Target(cli, DOCKER_SOCK), cliName: 'docker', engine: 'docker' });
-    for (const c of images.cases(imageTargets)) {
+    for (const c of [...images.cases(imageTargets), ...builds.cases(imageTargets)]) {
       imageNames.add(c.name);
       cases.push(c);
     }
@@ -222,6 +228,7 @@ async function main(): Promise<number> {
     for (const t of targets) await t.cleanup();
     await networks.cleanup();
     await images.cleanup();
+    await builds.cleanup(imageTargets);
     await attempt(`delete runc containers under ${runcRoot}`, async () => {
       if (!existsSync(runcRoot)) return;
       const { stdout } = await runChecked(RUNC, ['--root', runcRoot, 'list', '-q']);
@@ -245,6 +252,12 @@ async function main(): Promise<number> {
   if (pairs.length) {
     process.stdout.write(`\nimage cases: ${imageN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI); target <= ${IMAGE_TARGET}\n\n`);
     process.stdout.write(formatComparison(rows, pairs, IMAGE_TARGET) + '\n');
+  }
+  for (const op of builds.ops) {
+    const buildPairs = builds.pairs(imageTargets, op).filter((p) => rows.some((r) => r.name === p.subject));
+    if (!buildPairs.length) continue;
+    process.stdout.write(`\nbuild cases, ${op}: ${buildN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI, legacy builder); target <= ${BUILD_TARGETS[op]}\n\n`);
+    process.stdout.write(formatComparison(rows, buildPairs, BUILD_TARGETS[op]) + '\n');
   }
   // A case that could not run here (no Docker engine) is reported, not a failure; one that failed is.
   return interrupted || rows.some((r) => r.error && !skipped.includes(r)) ? 1 : 0;

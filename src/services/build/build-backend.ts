@@ -5,6 +5,7 @@
  * the image store, and cache mounts.
  */
 import { randomBytes } from 'node:crypto';
+import { Unavailable } from '../../errdefs';
 import type { BuildBackend, CommittedLayer, RunOutcome, RunSpec, RwLayer } from '../../builder/executor';
 import type { ImageConfig } from '../../core/images';
 import type { ContainerService } from '../containers';
@@ -83,7 +84,9 @@ async function run(deps: BackendDeps, spec: RunSpec): Promise<RunOutcome> {
     const kill = () => { containers.kill(rec.id).catch(() => {}); };
     spec.signal?.addEventListener('abort', kill, { once: true });
     try {
+      if (spec.signal?.aborted) throw new Unavailable('Build cancelled');
       await containers.start(rec.id);
+      if (spec.signal?.aborted) kill();
       exitCode = await exited;
     } finally {
       spec.signal?.removeEventListener('abort', kill);
