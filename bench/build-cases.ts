@@ -104,11 +104,15 @@ export class BuildCases {
     const tag = this.imageTag(t, op);
     const env = { ...t.target.env, DOCKER_BUILDKIT: '0' };
     const args = ['build', '-q', '-t', tag, ...(op === 'cached' ? [] : ['--no-cache']), op === 'stages' ? ctx.stages : ctx.small];
+    const before = new Set(await dangling(t.target));
     // the cached case's warm-up makes what its iterations find in the cache
     const res = await runTimed(t.target.cli, args, { env, timeoutMs: 120_000 });
     if (res.code !== 0) throw new Error(`${t.target.cli} ${args.join(' ')}: ${res.stderr.trim().split('\n').pop()}`);
-    // a cold build's image (and the untagged steps under it) goes; the cached case keeps its own
-    if (op !== 'cached') await runTimed(t.target.cli, ['rmi', '-f', tag], { env: t.target.env });
+    // a cold build's image goes, with the untagged steps under it and the other stages' images
+    if (op !== 'cached') {
+      await runTimed(t.target.cli, ['rmi', '-f', tag], { env: t.target.env });
+      await removeDangling(t.target, before);
+    }
     return res.ms;
   }
 
@@ -119,5 +123,20 @@ export class BuildCases {
         await attempt(`remove image ${this.imageTag(t, op)} from ${t.target.socketPath}`, () => runTimed(t.target.cli, ['rmi', '-f', this.imageTag(t, op)], { env: t.target.env }));
       }
     }
+  }
+}
+
+/** The engine's dangling images (untagged heads). */
+async function dangling(t: Target): Promise<string[]> {
+  const r = await runTimed(t.cli, ['images', '-q', '--no-trunc', '--filter', 'dangling=true'], { env: t.env });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** Removes the dangling images that were not there before (a build's stage images), and the parents that become dangling. */
+async function removeDangling(t: Target, before: ReadonlySet<string>): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    const ours = (await dangling(t)).filter((id) => !before.has(id));
+    if (!ours.length) return;
+    await runTimed(t.cli, ['rmi', ...ours], { env: t.env });
   }
 }
