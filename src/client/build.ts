@@ -16,6 +16,7 @@ export interface BuildQuery {
   networkMode?: string;
   extraHosts?: string[];
   platform?: string;
+  cacheFrom?: string[];
 }
 
 /** A build stream message; `errorDetail.code` is a failed RUN's exit code. */
@@ -35,7 +36,7 @@ export class BuildApi {
       query: {
         t: q.tags, dockerfile: q.dockerfile, buildargs: json(q.buildArgs), target: q.target, nocache: q.noCache,
         pull: q.pull, labels: json(q.labels), q: q.quiet, networkmode: q.networkMode, extrahosts: q.extraHosts,
-        platform: q.platform, rm: '1',
+        platform: q.platform, rm: '1', cachefrom: q.cacheFrom?.length ? JSON.stringify(q.cacheFrom) : undefined,
       },
       body: context,
       headers: { 'Content-Type': 'application/x-tar' },

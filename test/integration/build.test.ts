@@ -162,6 +162,17 @@ test('bad input: parse errors with their line, missing or escaping sources, --fr
   assert.deepEqual(left, [], 'no step container left');
 });
 
+test('--cache-from reuses the steps of a named image once the cache has forgotten them', async () => {
+  const dir = await contexts.make({ Dockerfile: 'FROM busybox\nENV CF=1\nCOPY f /f\nRUN echo cache-from > /r\n', f: 'cf\n' });
+  await mustBuild(build, ['-t', 'cf:1', dir]);
+  await berthOk(d, ['builder', 'prune', '-a', '-f']);
+  const withFrom = await mustBuild(build, ['--cache-from', 'cf:1', '-t', 'cf:2', dir]);
+  assert.equal((withFrom.match(/Using cache/g) ?? []).length, 3, withFrom);
+  assert.equal((await berthOk(d, ['image', 'inspect', '-f', '{{.Id}}', 'cf:2'])), await berthOk(d, ['image', 'inspect', '-f', '{{.Id}}', 'cf:1']));
+  await berthOk(d, ['builder', 'prune', '-a', '-f']);
+  assert.match(await mustBuild(build, ['--cache-from', 'nope:1', dir]), / ---> Running in /, 'an unknown source is skipped');
+});
+
 test('builder prune and system df account for the cache', async () => {
   await build([await contexts.make({ Dockerfile: 'FROM busybox\nRUN head -c 100000 /dev/zero > /blob\nRUN exit 1\n' })]);
   const df = JSON.parse((await d.api('GET', '/system/df')).body);

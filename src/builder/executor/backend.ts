@@ -76,6 +76,8 @@ export interface CacheMountLease {
 export interface BuildBackend {
   /** A local image by reference or ID; throws errdefs NotFound (`No such image: <ref>`) otherwise. */
   image(ref: string): BuildImage;
+  /** The images `refs` name (those that exist) and all their parents, for `--cache-from`. */
+  lineage(refs: readonly string[]): Array<BuildImage & { parent?: string }>;
   /** Records an image config whose layers are all in the layer store; returns the image ID. */
   createImage(config: ImageConfig, parent?: string): Promise<string>;
   /** A writable rootfs over imageId (undefined: an empty one). */

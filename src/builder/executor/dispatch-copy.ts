@@ -89,7 +89,7 @@ export async function dispatchCopy(env: StepEnv, i: CopyInstruction | AddInstruc
     const extra = mode !== undefined || exclude || (i.kind === 'copy' && i.parents) || (i.kind === 'add' && i.unpack !== undefined)
       ? { mode, exclude: i.exclude, parents: i.kind === 'copy' && i.parents, unpack: i.kind === 'add' ? i.unpack : undefined } : undefined;
     const key = stepKey(state, cmd, extra);
-    if (probe(env, key)) return;
+    if (probe(env, key, cmd)) return;
 
     const dest = normalizeDest(state.config.WorkingDir, i.dest);
     const layer = await backend.openLayer(state.imageId);

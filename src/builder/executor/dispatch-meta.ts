@@ -13,7 +13,7 @@ import { goQuote } from '../dockerfile/go-quote';
 import { goList, goQuoteList, nopCmd, resolveCmdLine, setEnv } from './run-config';
 import { exposedPorts } from './expose-ports';
 import { checkSignal } from './signal';
-import { goDuration } from './go-duration';
+import { goDuration } from '../../lib/go-duration-string';
 
 const commit = (env: StepEnv, comment: string) => commitConfig(env, nopCmd(env.state.config, comment));
 

@@ -65,7 +65,7 @@ export async function dispatchRun(env: StepEnv, i: RunInstruction): Promise<void
   try {
     const scriptHash = script && createHash('sha256').update(script.data).digest('hex');
     const key = stepKey(state, saveCmd, i.mounts.length || i.network || script ? { mounts: prepared.key, network: i.network, script: scriptHash } : undefined);
-    if (probe(env, key)) return;
+    if (probe(env, key, saveCmd)) return;
     const mounts: RunMountSpec[] = [...prepared.mounts];
     if (script) {
       const dir = await mkdtemp(join(env.context.scratch, 'heredoc-'));

@@ -24,7 +24,7 @@ export async function dispatchWorkdir(env: StepEnv, i: WorkdirInstruction): Prom
   state.config.WorkingDir = normalizeWorkdir(state.config.WorkingDir, i.path);
   const cmd = nopCmdString(state.config, `WORKDIR ${state.config.WorkingDir}`);
   const key = stepKey(state, cmd);
-  if (probe(env, key)) return;
+  if (probe(env, key, cmd)) return;
   const layer = await backend.openLayer(state.imageId);
   let committed;
   try {

@@ -38,6 +38,8 @@ export interface BuildRequest {
   /** `--platform` (TARGETPLATFORM); the engine's own platform otherwise. */
   platform?: string;
   removeContainers: boolean;
+  /** `--cache-from`: images whose steps may be reused. */
+  cacheFrom?: string[];
   signal?: AbortSignal;
 }
 
@@ -96,7 +98,7 @@ export async function executeBuild(req: BuildRequest, deps: BuildDeps): Promise<
   const lanes = new Map<number, Lane>(plan.stages.map((i) => [i, out.lane()]));
   const ctx: StageContext = {
     env: {
-      backend: deps.backend, cache: deps.cache, noCache: req.noCache, stages: undefined as unknown as StageLookup,
+      backend: deps.backend, cache: deps.cache, noCache: req.noCache, cacheFrom: req.cacheFrom?.length ? deps.backend.lineage(req.cacheFrom) : [], stages: undefined as unknown as StageLookup,
       context: { fs: req.context, scratch: req.scratchDir, hasher: new SourceHasher(req.context) },
       escapeToken: df.escapeToken, removeContainers: req.removeContainers, networkMode: req.networkMode,
       extraHosts: req.extraHosts, signal: abort.signal,

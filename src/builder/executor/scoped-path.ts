@@ -1,7 +1,6 @@
-import { lstat, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidArgument } from '../../errdefs';
-
-const MAX_LINKS = 255;
+import { hostSourceFs, resolveScoped } from './copy/source-fs';
 
 /**
  * The host path of `path` inside `root`, following symlinks as if root were `/` (moby's
@@ -10,26 +9,8 @@ const MAX_LINKS = 255;
  * directory or the final entry, so writing there cannot escape root.
  */
 export async function resolveInScope(root: string, path: string): Promise<string> {
-  const todo = path.split('/').filter((p) => p !== '' && p !== '.');
-  const done: string[] = [];
-  let links = 0;
-  while (todo.length) {
-    const part = todo.shift()!;
-    if (part === '..') { done.pop(); continue; }
-    const candidate = [...done, part];
-    const host = `${root}/${candidate.join('/')}`;
-    let isLink = false;
-    try { isLink = (await lstat(host)).isSymbolicLink(); } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-    }
-    if (!isLink) { done.push(part); continue; }
-    if (++links > MAX_LINKS) throw new InvalidArgument(`too many links in ${path}`);
-    const target = await readlink(host);
-    if (target.startsWith('/')) done.length = 0;
-    todo.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
-  }
-  return done.length ? `${root}/${done.join('/')}` : root;
+  const rel = await resolveScoped(hostSourceFs(root), path);
+  return rel ? join(root, rel) : root;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerConfig, ImageConfig } from '../../core/images';
 import { isNotFound } from '../../errdefs';
-import type { BuildBackend, BuildCache, CommittedLayer } from './backend';
+import type { BuildBackend, BuildCache, BuildImage, CommittedLayer } from './backend';
 import type { BuildArgs } from './build-args';
 import type { BuildOutput } from './output';
 import { cloneConfig } from './run-config';
@@ -48,6 +48,8 @@ export interface StepEnv {
   backend: BuildBackend;
   cache: BuildCache;
   noCache: boolean;
+  /** `--cache-from`: the images named and their parents, consulted after the cache. */
+  cacheFrom: ReadonlyArray<BuildImage & { parent?: string }>;
   out: BuildOutput;
   state: StageState;
   stageIndex: number;
@@ -71,18 +73,22 @@ export function stepKey(state: StageState, cmd: readonly string[], extra?: unkno
 }
 
 /**
- * Looks the step up in the cache (unless --no-cache); on a hit the stage moves to the cached
- * image and Docker's ` ---> Using cache` is printed.
+ * Looks the step up in the cache (unless --no-cache), then among the `--cache-from` images
+ * (one whose parent is the stage's image and whose last history entry is this step's `cmd`);
+ * on a hit the stage moves to the cached image and Docker's ` ---> Using cache` is printed.
  */
-export function probe(env: StepEnv, key: string): boolean {
+export function probe(env: StepEnv, key: string, cmd: readonly string[]): boolean {
   if (env.noCache) return false;
+  let img: BuildImage | undefined;
   const id = env.cache.get(key);
-  if (!id) return false;
-  let img;
-  try { img = env.backend.image(id); } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
+  if (id) {
+    try { img = env.backend.image(id); } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
   }
+  const createdBy = cmd.join(' ');
+  img ??= env.cacheFrom.find((c) => c.parent === env.state.imageId && c.config.history?.at(-1)?.created_by === createdBy);
+  if (!img) return false;
   env.state.imageId = img.id;
   env.state.image = img.config;
   env.out.stream(' ---> Using cache\n');
@@ -131,6 +137,6 @@ export async function commitStep(env: StepEnv, c: Commit): Promise<void> {
 export async function commitConfig(env: StepEnv, cmd: string[], extra?: unknown): Promise<void> {
   const containerConfig = { ...cloneConfig(env.state.config), Cmd: cmd };
   const key = stepKey(env.state, cmd, extra);
-  if (probe(env, key)) return;
+  if (probe(env, key, cmd)) return;
   await commitStep(env, { key, containerConfig });
 }

@@ -5,7 +5,7 @@
  * the image store, and cache mounts.
  */
 import { randomBytes } from 'node:crypto';
-import { Unavailable } from '../../errdefs';
+import { isNotFound, Unavailable } from '../../errdefs';
 import type { BuildBackend, CommittedLayer, RunOutcome, RunSpec, RwLayer } from '../../builder/executor';
 import type { ImageConfig } from '../../core/images';
 import type { ContainerService } from '../containers';
@@ -117,6 +117,20 @@ export function buildBackend(deps: BackendDeps): BuildBackend {
     image: (ref) => {
       const img = images.resolve(ref);
       return { id: img.id, config: img.config };
+    },
+    lineage: (refs) => {
+      const out = new Map<string, { id: string; parent?: string; config: ImageConfig }>();
+      for (const ref of refs) {
+        let img;
+        try { img = images.resolve(ref); } catch (err) {
+          if (isNotFound(err)) continue; // Docker skips a cache source it cannot find
+          throw err;
+        }
+        for (let cur: typeof img | undefined = img; cur && !out.has(cur.id); cur = cur.meta.parent ? images.store.images.get(cur.meta.parent as never) : undefined) {
+          out.set(cur.id, { id: cur.id, parent: cur.meta.parent, config: cur.config });
+        }
+      }
+      return [...out.values()];
     },
     createImage: async (config: ImageConfig, parent?: string) => {
       const img = await images.store.add(Buffer.from(JSON.stringify(config)), parent ? { parent } : {});

@@ -115,7 +115,7 @@ export class BuildService {
       context: b.context, scratchDir: join(b.dir, 'scratch'),
       buildArgs: o.buildArgs, target: o.target, noCache: o.noCache, labels: o.labels,
       networkMode: o.networkMode, extraHosts: o.extraHosts, platform: o.platform,
-      removeContainers: o.remove, signal,
+      removeContainers: o.remove, cacheFrom: o.cacheFrom, signal,
     }, { backend: buildBackend({ images, containers, cacheMounts: this.cacheMounts }), cache: this.cache, output: out })
       .finally(() => this.cache.save().catch((e) => log.warn('build cache index not saved', { error: String(e) }))));
     out.stream(`Successfully built ${shortId(imageId)}\n`);

@@ -5,7 +5,7 @@
  */
 import { InvalidArgument, NotFound } from '../../../errdefs';
 import { contextRelative } from '../scoped-path';
-import { goMatchPattern, hasWildcards } from '../go-match';
+import { goMatchPattern, hasWildcards } from '../../../lib/go-path-match';
 import { resolveScoped, type SourceFs } from './source-fs';
 import type { SourceHasher } from './source-hash';
 

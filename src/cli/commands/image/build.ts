@@ -17,7 +17,7 @@ import { contextFromDir, contextFromFile, contextFromStdin, type ContextSource }
 
 interface BuildFlags {
   tag?: string[]; file?: string; buildArg?: string[]; target?: string; cache?: boolean; pull?: boolean;
-  label?: string[]; quiet?: boolean; network?: string; addHost?: string[]; iidfile?: string; platform?: string;
+  label?: string[]; quiet?: boolean; network?: string; addHost?: string[]; iidfile?: string; platform?: string; cacheFrom?: string[];
 }
 
 /** `--build-arg K=V`, or `K` alone: the value of $K, else named without a value (docker's ConvertKVStringsToMapWithNil). */
@@ -71,6 +71,7 @@ export function buildCommand(ctx: CliContext): Command {
     .option('--add-host <list>', 'Add a custom host-to-IP mapping ("host:ip")', collect)
     .option('--iidfile <string>', 'Write the image ID to the file')
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
+    .option('--cache-from <strings>', 'Images to consider as cache sources', collect)
     .argument('[context...]');
   return cmd.action(async (args: string[], f: BuildFlags) => {
     checkArgs(cmd, args, 1, 1);
@@ -89,7 +90,7 @@ export function buildCommand(ctx: CliContext): Command {
     await ctx.client.build.build(counted, {
       tags: f.tag, dockerfile: source.dockerfile, buildArgs: buildArgs(f.buildArg, ctx.env), target: f.target,
       noCache: f.cache === false, pull: f.pull, labels: labels(f.label), quiet: f.quiet,
-      networkMode: f.network, extraHosts, platform: f.platform,
+      networkMode: f.network, extraHosts, platform: f.platform, cacheFrom: f.cacheFrom?.flatMap((c) => c.split(',')).filter(Boolean),
     }, (m) => {
       if (m.errorDetail || m.error) { failure ??= { message: m.errorDetail?.message ?? m.error ?? '', code: m.errorDetail?.code || 1 }; return; }
       if (m.aux && typeof m.aux.ID === 'string') imageId = m.aux.ID;

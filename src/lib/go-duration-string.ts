@@ -1,4 +1,4 @@
-/** Go's time.Duration.String() of a count of nanoseconds: `1m30s`, `1.5s`, `300ms`, `0s`. */
+/** Go's time.Duration.String() of a count of nanoseconds: `1m30s`, `1.5s`, `300ms`, `0s` (HEALTHCHECK's history text). */
 export function goDuration(ns: number): string {
   if (ns === 0) return '0s';
   const neg = ns < 0;
