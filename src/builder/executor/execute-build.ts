@@ -96,9 +96,45 @@ export async function executeBuild(req: BuildRequest, deps: BuildDeps): Promise<
 
   const running = new Map<number, Promise<StageImage | undefined>>();
   const lanes = new Map<number, Lane>(plan.stages.map((i) => [i, out.lane()]));
+  let nextStep = plan.total + 1;
+  let firstFailure: StepFailure | undefined;
+
+  /** Starts stage i once; a stage the plan did not see coming (a --from only known at build time) gets a lane and steps after the others. */
+  function start(i: number): Promise<StageImage | undefined> {
+    let p = running.get(i);
+    if (p) return p;
+    let lane = lanes.get(i);
+    if (!lane) { lane = out.lane(); lanes.set(i, lane); }
+    const first = plan.firstStep.get(i) ?? nextStep;
+    if (!plan.firstStep.has(i)) nextStep += 1 + df.stages[i].commands.length;
+    p = runStage(ctx, df.stages[i], i, first, lane, i === plan.target ? labels : []);
+    // the first failure is the one to report: the others are the stages it stopped
+    p.catch((err) => { firstFailure ??= err as StepFailure; abort.abort(); });
+    running.set(i, p);
+    return p;
+  }
+
+  async function stageImage(i: number, ref: string): Promise<StageImage> {
+    const img = await start(i).catch((err) => { throw new Conflict(`stage ${ref} failed`, { cause: err }); });
+    if (!img) throw new InvalidArgument(`stage ${ref} produced no image`);
+    return img;
+  }
+
+  const stages: StageLookup = {
+    resolve: async (ref, current) => {
+      if (/^\d+$/.test(ref) && !df.stages.some((s, idx) => idx < current && s.name === ref.toLowerCase())) {
+        const n = Number(ref);
+        if (n === current) throw new InvalidArgument('refers to current build stage');
+        if (n > current) throw new InvalidArgument('index out of bounds');
+      }
+      const i = stageIndexOf(df, ref, current, true);
+      return i === undefined ? deps.backend.image(ref) : stageImage(i, ref);
+    },
+  };
   const ctx: StageContext = {
     env: {
-      backend: deps.backend, cache: deps.cache, noCache: req.noCache, cacheFrom: req.cacheFrom?.length ? deps.backend.lineage(req.cacheFrom) : [], stages: undefined as unknown as StageLookup,
+      backend: deps.backend, cache: deps.cache, noCache: req.noCache, stages,
+      cacheFrom: req.cacheFrom?.length ? deps.backend.lineage(req.cacheFrom) : [],
       context: { fs: req.context, scratch: req.scratchDir, hasher: new SourceHasher(req.context) },
       escapeToken: df.escapeToken, removeContainers: req.removeContainers, networkMode: req.networkMode,
       extraHosts: req.extraHosts, signal: abort.signal,
@@ -107,40 +143,6 @@ export async function executeBuild(req: BuildRequest, deps: BuildDeps): Promise<
     fromStage: (name, current) => {
       const i = stageIndexOf(df, name, current, false);
       return i === undefined ? undefined : stageImage(i, name);
-    },
-  };
-  let nextStep = plan.total + 1;
-  let firstFailure: StepFailure | undefined;
-  const start = (i: number): Promise<StageImage | undefined> => {
-    let p = running.get(i);
-    if (!p) {
-      // a stage the plan did not see coming (a --from word only known at build time)
-      let lane = lanes.get(i);
-      if (!lane) { lane = out.lane(); lanes.set(i, lane); }
-      const first = plan.firstStep.get(i) ?? nextStep;
-      if (!plan.firstStep.has(i)) nextStep += 1 + df.stages[i].commands.length;
-      p = runStage(ctx, df.stages[i], i, first, lane, i === plan.target ? labels : []);
-      // the first failure is the one to report: the others are the stages it stopped
-      p.catch((err) => { firstFailure ??= err as StepFailure; abort.abort(); });
-      running.set(i, p);
-    }
-    return p;
-  };
-  const stageImage = async (i: number, ref: string): Promise<StageImage> => {
-    const img = await start(i).catch((err) => { throw new Conflict(`stage ${ref} failed`, { cause: err }); });
-    if (!img) throw new InvalidArgument(`stage ${ref} produced no image`);
-    return img;
-  };
-  ctx.env.stages = {
-    resolve: async (ref, current) => {
-      if (/^\d+$/.test(ref) && !df.stages.some((s, idx) => idx < current && s.name === ref.toLowerCase())) {
-        const n = Number(ref);
-        if (n === current) throw new InvalidArgument('refers to current build stage');
-        if (n > current) throw new InvalidArgument('index out of bounds');
-      }
-      const i = stageIndexOf(df, ref, current, true);
-      if (i !== undefined) return stageImage(i, ref);
-      return deps.backend.image(ref);
     },
   };
 

@@ -44,7 +44,10 @@ export class BuildContext implements SourceFs {
   private readonly children = new Map<string, Set<string>>([['', new Set()]]);
   private readonly removed: string[] = [];
   private unpacked?: Promise<string>;
+  /** The body as received, when it was a tar. */
   private tarFile?: string;
+  /** The body, when it was a bare Dockerfile. */
+  private plainFile?: { rel: string; data: Buffer };
 
   /** dir: the build's own directory (the tar and the unpacked context go there). */
   private constructor(private readonly dir: string) {}
@@ -59,7 +62,10 @@ export class BuildContext implements SourceFs {
     if (!looksLikeTar(head)) {
       const chunks: Buffer[] = [];
       for await (const c of stream) chunks.push(c as Buffer);
-      ctx.add(safeRelPath(dockerfile), { type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0 }, Buffer.concat(chunks), true);
+      const data = Buffer.concat(chunks);
+      const rel = safeRelPath(dockerfile);
+      ctx.add(rel, { type: 'file', mode: 0o644, uid: 0, gid: 0, size: data.length, hash: createHash('sha256').update(data).digest('hex') }, data);
+      ctx.plainFile = { rel, data };
       return ctx;
     }
     ctx.tarFile = join(dir, 'context.tar');
@@ -105,7 +111,7 @@ export class BuildContext implements SourceFs {
   }
 
   /** Records an entry; its parents become directories (as unpacking makes them). */
-  private add(rel: string, e: Entry, data?: Buffer, plain = false): void {
+  private add(rel: string, e: Entry, data?: Buffer): void {
     const parts = rel.split('/');
     for (let i = 1; i < parts.length; i++) {
       const p = parts.slice(0, i).join('/');
@@ -113,13 +119,8 @@ export class BuildContext implements SourceFs {
       if (have && have.type !== 'dir') throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(rel)}: parent ${JSON.stringify(p)} is not a directory (symlinked parents are refused)`);
       if (!have) this.setEntry(p, dirEntry());
     }
-    if (plain) e = { ...e, size: data!.length, hash: createHash('sha256').update(data!).digest('hex') };
-    const old = this.entries.get(rel);
-    this.setEntry(rel, old?.type === 'dir' && e.type === 'dir' ? { ...e } : e, data);
-    if (plain) this.plainFile = { rel, data: data! };
+    this.setEntry(rel, e, data);
   }
-
-  private plainFile?: { rel: string; data: Buffer };
 
   private setEntry(rel: string, e: Entry, data?: Buffer): void {
     if (data) e.data = data;

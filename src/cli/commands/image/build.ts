@@ -78,10 +78,18 @@ export function buildCommand(ctx: CliContext): Command {
     const extraHosts = (f.addHost ?? []).map(parseAddHost);
     if (f.iidfile) await rm(f.iidfile, { force: true });
     const source = await contextOf(ctx, args[0], f.file);
+    // docker's upload line: updated in place on a terminal, printed once when done otherwise
     let sent = 0;
+    let shown = 0;
+    const tty = !f.quiet && !!ctx.io.stdout.isTTY;
+    const line = () => `Sending build context to Docker daemon  ${humanSize4(sent)}`;
     const counted = source.tar.pipe(new Transform({
-      transform(chunk: Buffer, _enc, cb) { sent += chunk.length; cb(null, chunk); },
-      flush(cb) { if (!f.quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize4(sent)}\n`); cb(); },
+      transform(chunk: Buffer, _enc, cb) {
+        sent += chunk.length;
+        if (tty && Date.now() - shown > 100) { shown = Date.now(); ctx.out(`\r\u001b[2K${line()}`); }
+        cb(null, chunk);
+      },
+      flush(cb) { if (!f.quiet) ctx.out(`${tty ? '\r\u001b[2K' : ''}${line()}\n`); cb(); },
     }));
     source.tar.on('error', (err) => counted.destroy(err));
     let imageId = '';
