@@ -1,3 +1,4 @@
 export * from './contracts';
 export * from './oci-spec';
 export * from './exec';
+export * from './oci-security';

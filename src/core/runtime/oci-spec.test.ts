@@ -7,6 +7,7 @@ const base: ContainerSpecInput = {
   tty: false, rootfs: '/r', readonlyRootfs: false, privileged: false, capAdd: [], capDrop: [],
   netns: '/run/berth/netns/x', etcFiles: { hosts: '/c/hosts' }, mounts: [], rlimits: [],
   cgroupsPath: '/berth/x', shmSize: 67108864, noNewPrivileges: false, hostCapabilities: ALL_CAPABILITIES,
+  namespaces: { pid: 'new', ipc: 'new', uts: 'new', cgroup: 'host' }, shm: 'tmpfs', sysctls: {}, devices: [], deviceRules: [],
 };
 
 test('capabilities follow --cap-add and --cap-drop as Docker computes them', () => {

@@ -1,14 +1,15 @@
 /**
  * Builds the OCI runtime spec (config.json) for a container: pure, no I/O. The defaults follow
  * Docker's (moby's oci/defaults.go): capability set, masked and read-only /proc and /sys paths,
- * /dev, /dev/pts, /dev/shm, /dev/mqueue.
+ * /dev, /dev/pts, /dev/shm, /dev/mqueue. Namespaces, seccomp and devices: oci-security.ts.
  */
+import { effectiveCapabilities } from './capabilities';
+import { namespacesFor, type NamespaceModes, type OciDeviceRule } from './oci-security';
 
-export const DEFAULT_CAPABILITIES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
+export * from './capabilities';
+
+/** A device node made in the container's /dev (`--device`, or every host device with --privileged). */
+export interface OciDevice { path: string; type: string; major: number; minor: number; fileMode: number; uid: number; gid: number }
 
 export const MASKED_PATHS = [
   '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
@@ -40,6 +41,16 @@ export interface ContainerSpecInput {
   capDrop: string[];
   /** Network namespace: a path to join, 'host' to share the host's, or 'new' for a fresh one. */
   netns: string | 'host' | 'new';
+  /** pid, ipc, uts and cgroup namespaces (the network one comes from `netns`). */
+  namespaces: Omit<NamespaceModes, 'net'>;
+  /** /dev/shm: a private tmpfs, none (--ipc none), or a bind of a shared one (shareable, host, container:). */
+  shm: 'tmpfs' | 'none' | { bind: string };
+  /** The OCI `linux.seccomp` object, or undefined for none (unconfined, --privileged). */
+  seccomp?: Record<string, unknown>;
+  sysctls: Record<string, string>;
+  /** Device nodes to create, and the cgroup rules allowing them (with --device-cgroup-rule). */
+  devices: OciDevice[];
+  deviceRules: OciDeviceRule[];
   /** Files bind-mounted over /etc/hosts, /etc/hostname, /etc/resolv.conf (absent ones skipped). */
   etcFiles: { hosts?: string; hostname?: string; resolvConf?: string };
   /** Extra mounts in order (volumes, binds, tmpfs); added after the defaults. */
@@ -52,55 +63,24 @@ export interface ContainerSpecInput {
   hostCapabilities: string[];
 }
 
-/** Normalises a capability name as Docker accepts it: `net_admin` / `NET_ADMIN` -> `CAP_NET_ADMIN`. */
-export function normalizeCap(c: string): string {
-  const up = c.toUpperCase();
-  return up === 'ALL' ? 'ALL' : up.startsWith('CAP_') ? up : `CAP_${up}`;
-}
-
-/** The effective capability set after --cap-add/--cap-drop, as Docker computes it. */
-export function effectiveCapabilities(input: { privileged: boolean; capAdd: string[]; capDrop: string[] }, all: string[]): string[] {
-  if (input.privileged) return all;
-  const add = input.capAdd.map(normalizeCap);
-  const drop = input.capDrop.map(normalizeCap);
-  if (add.includes('ALL')) return all.filter((c) => !drop.includes(c));
-  const base = drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES.filter((c) => !drop.includes(c));
-  return [...base, ...add.filter((c) => !base.includes(c))];
-}
-
-function defaultMounts(shmSize: number): OciMount[] {
+function defaultMounts(shmSize: number, shm: ContainerSpecInput['shm'], privileged: boolean): OciMount[] {
+  const shmMount: OciMount[] = shm === 'none' ? []
+    : shm === 'tmpfs' ? [{ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] }]
+      : [{ destination: '/dev/shm', type: 'bind', source: shm.bind, options: ['rbind', 'rprivate'] }];
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [privileged ? 'rw' : 'ro', 'nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
+    ...shmMount,
   ];
-}
-
-/** Every capability by number (CAP_CHOWN is 0), as the kernel's bit masks count them. */
-export const ALL_CAPABILITIES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE',
-  'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',
-  'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
-  'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN',
-  'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
-];
-
-/** The capability names set in a `CapBnd`-style hex mask from /proc/<pid>/status. */
-export function capabilitiesInMask(hex: string): string[] {
-  const mask = BigInt(`0x${hex}`);
-  return ALL_CAPABILITIES.filter((_c, bit) => (mask >> BigInt(bit)) & 1n);
 }
 
 export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown> {
   const caps = effectiveCapabilities(input, input.hostCapabilities);
-  const mounts = defaultMounts(input.shmSize);
+  const mounts = defaultMounts(input.shmSize, input.shm, input.privileged);
   const etc: [string, string | undefined][] = [
     ['/etc/resolv.conf', input.etcFiles.resolvConf], ['/etc/hostname', input.etcFiles.hostname], ['/etc/hosts', input.etcFiles.hosts],
   ];
@@ -115,9 +95,9 @@ export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown>
   const depth = (m: OciMount) => m.destination.split('/').filter(Boolean).length;
   const all = [...kept(mounts), ...[...kept(etcMounts), ...input.mounts].sort((a, b) => depth(a) - depth(b))];
 
-  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (input.netns === 'new') namespaces.push({ type: 'network' });
-  else if (input.netns !== 'host') namespaces.push({ type: 'network', path: input.netns });
+  const net = input.netns === 'new' || input.netns === 'host' ? input.netns : { path: input.netns };
+  const namespaces = namespacesFor({ ...input.namespaces, net });
+  const deviceRules = input.privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }, ...DEFAULT_DEVICE_RULES, ...input.deviceRules];
 
   return {
     ociVersion: '1.0.2-dev',
@@ -132,13 +112,16 @@ export function buildOciSpec(input: ContainerSpecInput): Record<string, unknown>
       noNewPrivileges: input.noNewPrivileges,
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs },
-    hostname: input.netns === 'host' ? undefined : input.hostname,
+    hostname: input.namespaces.uts === 'host' || input.netns === 'host' ? undefined : input.hostname,
     mounts: all,
     linux: {
       cgroupsPath: input.cgroupsPath,
       namespaces,
+      ...(input.devices.length ? { devices: input.devices } : {}),
+      ...(Object.keys(input.sysctls).length ? { sysctl: input.sysctls } : {}),
+      ...(input.seccomp ? { seccomp: input.seccomp } : {}),
       ...(input.privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
-      resources: { devices: input.privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }, ...DEFAULT_DEVICE_RULES] },
+      resources: { devices: deviceRules },
     },
   };
 }

@@ -6,6 +6,7 @@ import { log } from '../../lib/logger';
 import { KeyedLock } from './container-lock';
 import { createContainer, type CreateRequest } from './create-container';
 import { startContainer, bundleDir, exitDir, socketDir, attachSocket, logPath } from './start-container';
+import { removeSharedShm } from './security';
 import { keepLog, logSettings } from './logging';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach-session';
 import type { ContainerContext } from './deps';
@@ -206,6 +207,7 @@ export class ContainerService {
     this.pendingAttach.delete(rec.id);
     this.restartDelays.delete(rec.id);
     await this.store.delete(rec);
+    await removeSharedShm(this.ctx, rec.id);
     // Volume mounts end before their removal (the exit path's own release comes after this).
     await releaseMounts(this.ctx, rec);
     await forgetVolumes(this.ctx.volumes, rec.id, mountPointsOf(rec), removeVolumes);

@@ -14,6 +14,7 @@ import { normalizeLinks } from './links';
 import { validatePorts } from './ports';
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
 import { logSettings } from './logging';
+import { validateSecurity } from './security';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
 export interface CreateRequest {
@@ -67,6 +68,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   validateEtcForMode(hc, b.Hostname);
   validatePorts(b.ExposedPorts, hc.PortBindings);
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
+  await validateSecurity(ctx, hc);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
   const networks = ctx.network.resolve(effectiveNetworkMode({ NetworkMode: networkMode }), b.NetworkingConfig?.EndpointsConfig ?? {});
@@ -138,6 +140,8 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     RestartPolicy: { Name: (restart || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
   };
   if (!hostConfig.ShmSize) hostConfig.ShmSize = 67108864;
+  // As dockerd with its default-ipc-mode: an unset IPC mode is recorded as private.
+  if (!hostConfig.IpcMode) hostConfig.IpcMode = 'private';
 
   const rec: ContainerRecord = {
     id, name, created: new Date().toISOString(), imageId: image.id, path: argv[0], args: argv.slice(1),

@@ -1,8 +1,9 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildOciSpec } from '../../core/runtime';
+import { buildOciSpec, effectiveCapabilities } from '../../core/runtime';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
-import { resolveUser } from './user';
+import { resolveGroupAdd, resolveUser } from './user';
+import { securitySpec } from './security';
 import { releaseMounts, setupMounts } from './mounting';
 import { setupEtcFiles, afterLinkedStart } from './etc-setup';
 import { withLinkEnv } from './links';
@@ -53,18 +54,23 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const sandbox = n.value;
     mark('mount+network');
     rec.ports = await publishPorts(ctx, rec);
-    const [user, mounts, etc] = await Promise.all([
+    const hc = rec.hostConfig;
+    const caps = effectiveCapabilities({ privileged: !!hc.Privileged, capAdd: hc.CapAdd ?? [], capDrop: hc.CapDrop ?? [] }, ctx.hostCapabilities);
+    const [user, groupAdd, security, mounts, etc] = await Promise.all([
       resolveUser(rootfs, rec.config.User),
+      resolveGroupAdd(rootfs, (hc.GroupAdd as string[] | null) ?? []),
+      securitySpec(ctx, rec, caps),
       setupMounts(ctx, rec),
       setupEtcFiles(ctx, rec, sandbox),
     ]);
     const c = rec.config;
-    const hc = rec.hostConfig;
     const spec = buildOciSpec({
       args: hc.Init ? [DOCKER_INIT, '--', rec.path, ...rec.args] : [rec.path, ...rec.args],
       env: withDefaults(withLinkEnv(c.Env, etc.env), c.Hostname, c.Tty),
       cwd: c.WorkingDir || '/',
       ...user,
+      additionalGids: [...user.additionalGids, ...groupAdd.filter((g) => !user.additionalGids.includes(g))],
+      ...security,
       hostname: c.Hostname,
       tty: c.Tty,
       rootfs,
@@ -78,7 +84,6 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       rlimits: ctx.rlimits,
       cgroupsPath: `/berth/${rec.id}`,
       shmSize: hc.ShmSize || 67108864,
-      noNewPrivileges: false,
       hostCapabilities: ctx.hostCapabilities,
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));

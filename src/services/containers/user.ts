@@ -46,3 +46,15 @@ export async function resolveUser(rootfs: string, spec: string): Promise<Resolve
     : [];
   return { uid, gid, additionalGids };
 }
+
+/** Resolves `--group-add` entries (names or numbers) against the image's /etc/group, as Docker. */
+export async function resolveGroupAdd(rootfs: string, names: string[]): Promise<number[]> {
+  if (!names.length) return [];
+  const groups = table(await readInRoot(rootfs, 'etc/group'));
+  return names.map((g) => {
+    if (/^\d+$/.test(g)) return Number(g);
+    const entry = groups.find((p) => p[0] === g);
+    if (!entry) throw new InvalidArgument(`Unable to find group ${g}: no matching entries in group file`);
+    return Number(entry[2]);
+  });
+}
