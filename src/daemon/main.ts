@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
 import { loadConfig } from './config';
 import { wireEngine } from './wire';
-import { protectDaemonFromOom } from './wire-cgroups';
 import { createApiServer } from '../server/http-server';
 import { log, setLogLevel } from '../lib/logger';
 import { hasErrno } from '../errdefs';
@@ -38,7 +37,6 @@ async function main(): Promise<void> {
     if (old && old !== process.pid) { process.kill(old, 0); throw new Error(`pid file found, ensure berthd is not running or delete ${pidFile}`); }
   } catch (e) { if (!hasErrno(e, 'ENOENT') && !hasErrno(e, 'ESRCH')) throw e; }
   await writeFile(pidFile, String(process.pid));
-  await protectDaemonFromOom();
   const engine = await wireEngine(cfg);
   const servers: import('node:http').Server[] = [];
   const sockets: string[] = [];

@@ -145,3 +145,26 @@ RUN echo "$P|$A|$B|$C|$(pwd)|$BUILDPLATFORM"
   const out = await mustBuild(build, ['--no-cache', dir]);
   assert.match(out, /\nlinux\/(amd64|arm64)\|dflt\|\|has-arch\|\/w\/dflt\|\n/);
 });
+
+test('COPY --chown (names from the image, numbers, a lone user), --chmod, --link, --from an image; --add-host and --network', async () => {
+  const dir = await contexts.make({
+    Dockerfile: `FROM busybox
+RUN echo 'app:x:1234:1234::/:/bin/sh' >> /etc/passwd && echo 'app:x:1234:' >> /etc/group
+COPY --chown=app:app f /o/f
+COPY --chown=1:2 d /d/
+COPY --chown=1 d /e
+COPY --chmod=0751 f /m/f
+COPY --link f /l/f
+COPY --from=busybox /etc/passwd /from-image
+RUN stat -c '%n %a %u:%g' /o /o/f /d /d/x /e /e/x /m/f /l/f /from-image && grep special /etc/hosts
+RUN ip -o link | wc -l
+`,
+    f: 'f\n', 'd/x': 'x\n',
+  });
+  const out = await mustBuild(build, ['--no-cache', '--add-host', 'special.example:10.1.2.3', '--network', 'none', dir]);
+  // as Docker 20.10 gives them (--chmod and --link are BuildKit's)
+  assert.match(out, /\n\/o 755 1234:1234\n\/o\/f 644 1234:1234\n\/d 755 1:2\n\/d\/x 644 1:2\n\/e 755 1:1\n\/e\/x 644 1:1\n\/m\/f 751 0:0\n\/l\/f 644 0:0\n\/from-image 644 0:0\n10\.1\.2\.3\s+special\.example\n/);
+  assert.match(out, /\n1\n/, '--network none leaves only lo');
+  const bad = await build([await contexts.make({ Dockerfile: 'FROM busybox\nCOPY --chown=nobody-here f /f\n', f: 'f' })]);
+  assert.match(bad.stderr, /unable to convert uid\/gid chown string to host mapping: can't find uid for user nobody-here: no such user: nobody-here/);
+});
