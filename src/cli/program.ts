@@ -40,6 +40,9 @@ import { dfCommand } from './commands/system/df';
 import { infoCommand } from './commands/system/info';
 import { inspectCommand } from './commands/system/inspect';
 import { versionCommand } from './commands/system/version';
+import { loginCommand } from './commands/system/login';
+import { logoutCommand } from './commands/system/logout';
+import { searchCommand } from './commands/system/search';
 import { networkVerbs } from './commands/network';
 import { volumeVerbs } from './commands/volume';
 
@@ -76,7 +79,7 @@ export function buildProgram(ctx: CliContext): Command {
     buildCommand(ctx), imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
     commitCommand(ctx), cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
-    versionCommand(ctx), infoCommand(ctx),
+    versionCommand(ctx), infoCommand(ctx), loginCommand(ctx), logoutCommand(ctx), searchCommand(ctx),
     group('container', 'Manage containers', containerVerbs()),
     group('builder', 'Manage builds', builderVerbs(ctx)),
     group('image', 'Manage images', imageVerbs()),
