@@ -71,6 +71,15 @@ export async function mknod(path: string, kind: 'c' | 'b' | 'p', major: number, 
   libc.mknod(path, kind, major, minor, mode);
 }
 
+/**
+ * Marks dir as the top of directory hierarchies for ext4's Orlov allocator (`chattr +T`):
+ * each directory made in it starts in a block group of its own. Fails on file systems
+ * without the flag.
+ */
+export async function markTopDir(dir: string): Promise<void> {
+  await run('chattr', ['+T', dir]);
+}
+
 /** Sets an xattr on path itself (not a symlink's target). */
 export async function setXattr(path: string, name: string, value: string): Promise<void> {
   libc.lsetxattr(path, name, value);

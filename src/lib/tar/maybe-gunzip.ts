@@ -28,6 +28,11 @@ function peek(input: Readable, n: number): Promise<{ head: Buffer; ended: boolea
   });
 }
 
+/** Whether bytes starting a stream are gzip's magic (1f 8b): what maybeGunzip decompresses. */
+export function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
 /**
  * Returns input decompressed when it starts with the gzip magic (1f 8b), else input itself
  * (nothing read is lost). Errors of input reach the returned stream, and destroying the
@@ -38,6 +43,6 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
   const src = input instanceof Readable ? input : Readable.from(input as AsyncIterable<Buffer>, { objectMode: false });
   const { head, ended } = await peek(src, 2);
   if (ended) return Readable.from(head.length ? [head] : [], { objectMode: false });
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return src;
+  if (!isGzip(head)) return src;
   return pipeline(src, createGunzip(), () => { /* errors surface on the returned stream */ });
 }

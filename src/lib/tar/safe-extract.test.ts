@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, lstat, readlink, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, readFile, lstat, readlink, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { extractTar, maybeGunzip, safeRelPath, MalformedTar } from './index';
+import { extractEntries } from './extract-entries';
+import { workerAvailable } from './extract-host';
 
 type Entry = Partial<tar.Header> & { name: string; body?: string };
 
@@ -150,4 +152,86 @@ test('maybeGunzip reads tar-stream packs (not Node streams) and passes their byt
   assert.equal(out.length, buf.length);
   assert.equal(out.subarray(0, 100).toString('latin1').replace(/\0+$/, ''), 'f');
   assert.equal(out.subarray(512, 516).toString('latin1'), 'pack');
+});
+
+async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), 'berth-xhost-'));
+  const root = join(base, 'root');
+  await mkdir(root);
+  try { await fn(root); } finally { await rm(base, { recursive: true, force: true }); }
+}
+
+const inProcess = (input: Readable, root: string) => extractEntries(input, root, { chown: false, whiteouts: true, umask: process.umask() });
+
+test('extractions run in a worker thread when its script is beside the module', () => {
+  assert.equal(workerAvailable(), true);
+});
+
+for (const [label, run] of [['worker', (i: Readable, r: string) => extractTar(i, r, { chown: false })], ['in process', inProcess]] as const) {
+  test(`${label}: a path replaced by a later entry is replaced, and a directory it replaced is no longer a trusted parent`, async () => {
+    await withRoot(async (root) => {
+      const ok = await makeTar([
+        { name: 'd/', type: 'directory', mode: 0o755 },
+        { name: 'd/f', body: 'first' },
+        { name: 'd/f', body: 'second' },
+        { name: 'x', body: 'file first' },
+        { name: 'x/', type: 'directory', mode: 0o700 },
+        { name: 'x/y', body: 'under a dir that was a file' },
+        { name: 'big', body: 'b'.repeat(3 << 20), mode: 0o600 },
+      ]);
+      await run(Readable.from([ok]), root);
+      assert.equal(await readFile(join(root, 'd/f'), 'utf8'), 'second');
+      assert.equal(await readFile(join(root, 'x/y'), 'utf8'), 'under a dir that was a file');
+      assert.equal((await stat(join(root, 'x'))).mode & 0o7777, 0o700);
+      const big = await stat(join(root, 'big'));
+      assert.equal(big.size, 3 << 20);
+      assert.equal(big.mode & 0o7777, 0o600);
+    });
+    await withRoot(async (root) => {
+      const bad = await makeTar([
+        { name: 'd/', type: 'directory' },
+        { name: 'd/f', body: 'x' },
+        { name: 'd', type: 'symlink', linkname: '/tmp' },
+        { name: 'd/pwned', body: 'x' },
+      ]);
+      await assert.rejects(run(Readable.from([bad]), root), { name: 'UnsafeTarEntry', message: /parent "d" is not a directory/ });
+      assert.equal((await lstat(join(root, 'd'))).isSymbolicLink(), true);
+      await assert.rejects(lstat('/tmp/pwned'), { code: 'ENOENT' });
+    });
+  });
+}
+
+test('a failing input fails the extraction with its error, and the next extraction still works', async () => {
+  const tar = await makeTar([{ name: 'a', body: 'a'.repeat(600_000) }, { name: 'b', body: 'b' }]);
+  await withRoot(async (root) => {
+    const input = new Readable({ read() {} });
+    input.push(tar.subarray(0, 300_000));
+    setTimeout(() => input.destroy(Object.assign(new Error('connection reset'), { code: 'ECONNRESET' })), 20);
+    await assert.rejects(extractTar(input, root), { message: 'connection reset', code: 'ECONNRESET' });
+  });
+  await withRoot(async (root) => {
+    const input = new Readable({ read() {} });
+    input.push(tar.subarray(0, 300_000));
+    setTimeout(() => input.destroy(), 20); // closed early, no error
+    await assert.rejects(extractTar(input, root), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+  await withRoot(async (root) => {
+    await extractTar(Readable.from([tar]), root);
+    assert.deepEqual((await readdir(root)).sort(), ['a', 'b']);
+  });
+});
+
+test('a hook failure fails the extraction with its error; an unsafe entry destroys the input', async () => {
+  await withRoot(async (root) => {
+    const tar = await makeTar([{ name: 'd/', type: 'directory' }, { name: 'd/.wh.gone', body: '' }]);
+    const mknod = async () => { throw Object.assign(new Error('mknod d/gone: operation not permitted'), { code: 'EPERM' }); };
+    await assert.rejects(extractTar(Readable.from([tar]), root, { mknod }), { message: 'mknod d/gone: operation not permitted', code: 'EPERM' });
+  });
+  await withRoot(async (root) => {
+    const tar = await makeTar([{ name: '../escape', body: 'x' }, { name: 'later', body: 'y'.repeat(1 << 20) }]);
+    const input = Readable.from([tar.subarray(0, 2048), tar.subarray(2048)]);
+    await assert.rejects(extractTar(input, root), { name: 'UnsafeTarEntry' });
+    assert.equal(input.destroyed, true);
+    assert.deepEqual(await readdir(root), []);
+  });
 });

@@ -62,20 +62,27 @@ export class LocalBlobStore {
     return digest;
   }
 
-  writer(): BlobWriter {
+  /**
+   * A writer that hashes what it is given; commit checks expected against that digest
+   * (InvalidArgument on a mismatch). With `{ digestedByCaller: true }` it does not hash: the
+   * caller computes the digest of exactly the bytes it writes (a layer store hashing a
+   * diffID as it unpacks) and commit requires it, so a large blob is hashed once, not twice.
+   */
+  writer(opts: { digestedByCaller?: boolean } = {}): BlobWriter {
     const tmp = join(this.root, 'ingest', randomBytes(8).toString('hex'));
-    const hash = createHash('sha256');
+    const hash = opts.digestedByCaller ? undefined : createHash('sha256');
     const out: WriteStream = createWriteStream(tmp, { mode: 0o644 });
     let size = 0;
     let failed: Error | undefined;
     out.on('error', (e) => { failed = e; });
     const finish = () => new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
     return {
-      write: (chunk) => { hash.update(chunk); size += chunk.length; out.write(chunk); },
+      write: (chunk) => { hash?.update(chunk); size += chunk.length; out.write(chunk); },
       commit: async (expected) => {
+        if (!hash && !expected) throw new InvalidArgument('a blob written without hashing needs its digest to commit');
         await finish();
         if (failed) throw failed;
-        const digest = `sha256:${hash.digest('hex')}` as Digest;
+        const digest = hash ? `sha256:${hash.digest('hex')}` as Digest : expected!;
         if (expected && expected !== digest) {
           await rm(tmp, { force: true });
           throw new InvalidArgument(`blob digest mismatch: expected ${expected}, got ${digest}`);

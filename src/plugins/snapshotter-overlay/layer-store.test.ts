@@ -21,7 +21,12 @@ async function withStore(fn: (s: OverlayLayerStore, root: string) => Promise<voi
   }
 }
 
-const tmpEntries = (root: string) => readdir(join(root, 'tmp'));
+/** What is left in tmp/ and in the staging slots: nothing once every staged layer was committed or discarded. */
+async function tmpEntries(root: string): Promise<string[]> {
+  const slots = await readdir(join(root, 'staging'));
+  const staged = await Promise.all(slots.map(async (slot) => (await readdir(join(root, 'staging', slot))).map((n) => `staging/${slot}/${n}`)));
+  return [...(await readdir(join(root, 'tmp'))), ...staged.flat()];
+}
 
 test('unpack stages a diff outside the chain store; commitStaged puts it at its chain position', async () => {
   await withStore(async (s, root) => {
@@ -99,6 +104,33 @@ test('apply is unpack + commitStaged, checks the expected diffID, and only hashe
     const again = await s.apply({ input: Readable.from([gzipSync(layer)]), expectedDiffId: sha256(layer), tap: (c) => tapped.push(c) });
     assert.deepEqual(again, a);
     assert.deepEqual(Buffer.concat(tapped), layer);
+    assert.deepEqual(await tmpEntries(root), []);
+  });
+});
+
+test('each unpack takes the staging slot whose layers were freed longest ago', async () => {
+  await withStore(async (s, root) => {
+    const layer = async (n: number) => tarOf([{ name: `f${n}`, body: String(n) }]);
+    const first = await s.unpack(Readable.from([await layer(1)]));
+    const second = await s.unpack(Readable.from([await layer(2)]));
+    assert.notEqual(second.slot, first.slot, 'unpacks spread over the slots');
+    assert.equal(first.dir, join(root, 'staging', String(first.slot), first.dir.split('/').pop()!));
+    const committed = await s.commitStaged(first);
+    assert.equal(await readFile(join(root, 'layers', committed.chainId.slice(7), 'slot'), 'utf8'), String(first.slot));
+    await s.discard(second);
+    // slots never freed come first, least recently taken first: the untouched ones
+    const untouched = (await readdir(join(root, 'staging'))).length - 2;
+    const staged = [];
+    for (let i = 0; i < untouched; i++) staged.push(await s.unpack(Readable.from([await layer(10 + i)])));
+    const taken = new Set(staged.map((st) => st.slot));
+    assert.equal(taken.size, untouched);
+    assert.equal(taken.has(second.slot), false);
+    assert.equal(taken.has(first.slot), false);
+    await s.remove(committed.chainId);
+    for (const st of staged) await s.discard(st);
+    const next = await s.unpack(Readable.from([await layer(99)]));
+    assert.equal(next.slot, second.slot, 'every slot freed since, the one freed first');
+    await s.discard(next);
     assert.deepEqual(await tmpEntries(root), []);
   });
 });

@@ -5,7 +5,8 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { hexOf, sha256, type Digest } from '../../lib/digest';
 import { extractTar, maybeGunzip, MalformedTar, UnsafeTarEntry } from '../../lib/tar';
 import { FailedPrecondition, InvalidArgument, NotFound } from '../../errdefs';
-import { mknod, setXattr } from '../../sys/mount';
+import { markTopDir, mknod, setXattr } from '../../sys/mount';
+import { StagingSlots } from './staging-slots';
 
 export interface UnpackOptions {
   /** Sees every uncompressed byte as it streams (the caller keeps the tar as a blob). */
@@ -24,7 +25,7 @@ export interface ApplyLayerOptions extends UnpackOptions {
 export interface AppliedLayer { diffId: Digest; chainId: Digest; size: number }
 
 /**
- * A layer unpacked under `<root>/tmp/` and in no chain yet: a diff's content does not depend
+ * A layer unpacked under `<root>/staging/` and in no chain yet: a diff's content does not depend
  * on the layer below, only the chain's metadata does, so a layer can be unpacked before its
  * place in an image is known. commitStaged or discard consumes it.
  */
@@ -34,6 +35,8 @@ export interface StagedLayer {
   readonly size: number;
   /** The staging dir; its `diff/` becomes the layer's. */
   readonly dir: string;
+  /** The staging slot it was unpacked in (see StagingSlots); none for a dir staged elsewhere (a build's upperdir). */
+  readonly slot?: number;
 }
 
 export interface LayerInfo { chainId: string; parent?: string; link: string; size: number; diffDir: string }
@@ -56,6 +59,14 @@ async function hashed(input: Readable, tap?: (chunk: Buffer) => void): Promise<{
   return { stream, digest: () => `sha256:${hash.digest('hex')}` as Digest };
 }
 
+/** A small file's text; '' when it is absent. */
+async function readIfPresent(path: string): Promise<string> {
+  try { return await readFile(path, 'utf8'); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
 /** Bad tar content is the caller's input: InvalidArgument with the extractor's words. */
 function asInvalid(err: unknown): unknown {
   return err instanceof UnsafeTarEntry || err instanceof MalformedTar ? new InvalidArgument(err.message, { cause: err }) : err;
@@ -63,18 +74,25 @@ function asInvalid(err: unknown): unknown {
 
 /**
  * Unpacked layers under `<root>/layers/<chain hex>/` (`diff/`, `link`, `lower`, `parent`,
- * `size`), keyed by chain ID and shared by every image. `<root>/l/<link>` are short symlinks
- * to each `diff/` so overlay's `lowerdir=` option stays under one page for deep images.
- * A layer appears complete or not at all: it is unpacked in `<root>/tmp/` (unpack, a staged
- * layer) and renamed into place once its parent is known (commitStaged).
+ * `size`, and `slot` when unpacked here), keyed by chain ID and shared by every image.
+ * `<root>/l/<link>` are short symlinks to each `diff/` so overlay's `lowerdir=` option stays
+ * under one page for deep images. A layer appears complete or not at all: it is unpacked in
+ * a slot of `<root>/staging/` (unpack, a staged layer) and renamed into place once its parent
+ * is known (commitStaged). `<root>/tmp/` holds layers being removed, and what other code
+ * stages there (a build step's upperdir).
  */
 export class OverlayLayerStore {
-  constructor(readonly root: string) {}
+  private readonly staging: StagingSlots;
+
+  constructor(readonly root: string) {
+    this.staging = new StagingSlots(join(root, 'staging'));
+  }
 
   async init(): Promise<void> {
     for (const d of ['layers', 'l', 'empty']) await mkdir(join(this.root, d), { recursive: true });
     await rm(join(this.root, 'tmp'), { recursive: true, force: true });
     await mkdir(join(this.root, 'tmp'), { recursive: true });
+    await this.staging.init(markTopDir);
   }
 
   private dir(chainId: string): string { return join(this.root, 'layers', hexOf(chainId)); }
@@ -126,15 +144,16 @@ export class OverlayLayerStore {
    * behind.
    */
   async unpack(input: Readable, opts: UnpackOptions = {}): Promise<StagedLayer> {
-    const dir = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    const { slot, dir } = this.staging.take(randomBytes(8).toString('hex'));
     try {
       const { stream, digest } = await hashed(input, opts.tap);
       await mkdir(join(dir, 'diff'), { recursive: true });
       const root = process.getuid?.() === 0;
       const { size } = await extractTar(stream, join(dir, 'diff'), root ? { mknod, setOpaque: (d) => setXattr(d, 'trusted.overlay.opaque', 'y') } : {});
-      return { diffId: digest(), size, dir };
+      return { diffId: digest(), size, dir, slot };
     } catch (err) {
       input.destroy();
+      this.staging.freed(slot);
       await rm(dir, { recursive: true, force: true });
       throw asInvalid(err);
     }
@@ -149,6 +168,7 @@ export class OverlayLayerStore {
   async commitStaged(staged: StagedLayer, parent?: string): Promise<AppliedLayer> {
     const diffId = staged.diffId;
     const chainId = (parent ? sha256(`${parent} ${diffId}`) : diffId) as Digest;
+    let moved = false;
     try {
       if (await this.has(chainId)) return { diffId, chainId, size: (await this.get(chainId)).size };
       try { await stat(join(staged.dir, 'diff')); } catch (err) {
@@ -157,13 +177,17 @@ export class OverlayLayerStore {
       }
       const link = newLink();
       const parentLower = parent ? await this.lowerOf(parent) : [];
-      await writeFile(join(staged.dir, 'link'), link);
-      await writeFile(join(staged.dir, 'lower'), [`l/${link}`, ...parentLower].join(':'));
-      await writeFile(join(staged.dir, 'parent'), parent ?? '');
-      await writeFile(join(staged.dir, 'size'), String(staged.size));
-      await symlink(`../layers/${hexOf(chainId)}/diff`, join(this.root, 'l', link));
+      await Promise.all([
+        writeFile(join(staged.dir, 'link'), link),
+        writeFile(join(staged.dir, 'lower'), [`l/${link}`, ...parentLower].join(':')),
+        writeFile(join(staged.dir, 'parent'), parent ?? ''),
+        writeFile(join(staged.dir, 'size'), String(staged.size)),
+        ...(staged.slot === undefined ? [] : [writeFile(join(staged.dir, 'slot'), String(staged.slot))]),
+        symlink(`../layers/${hexOf(chainId)}/diff`, join(this.root, 'l', link)),
+      ]);
       try {
         await rename(staged.dir, this.dir(chainId));
+        moved = true;
       } catch (err) {
         await rm(join(this.root, 'l', link), { force: true });
         const code = (err as NodeJS.ErrnoException).code;
@@ -172,12 +196,13 @@ export class OverlayLayerStore {
       }
       return { diffId, chainId, size: staged.size };
     } finally {
-      await this.discard(staged);
+      if (!moved) await this.discard(staged);
     }
   }
 
   /** Removes a staged layer that will not be committed; a consumed one is fine. */
   async discard(staged: StagedLayer): Promise<void> {
+    if (staged.slot !== undefined) this.staging.freed(staged.slot);
     await rm(staged.dir, { recursive: true, force: true });
   }
 
@@ -218,15 +243,13 @@ export class OverlayLayerStore {
   /** Removes a layer and its short link; absent is fine. */
   async remove(chainId: string): Promise<void> {
     const dir = this.dir(chainId);
-    let link = '';
-    try { link = await readFile(join(dir, 'link'), 'utf8'); } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const [link, slot] = await Promise.all([readIfPresent(join(dir, 'link')), readIfPresent(join(dir, 'slot'))]);
     const doomed = join(this.root, 'tmp', `rm-${randomBytes(6).toString('hex')}`);
     try { await rename(dir, doomed); } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     if (link) await rm(join(this.root, 'l', link), { force: true });
+    if (slot) this.staging.freed(Number(slot));
     await rm(doomed, { recursive: true, force: true });
   }
 }

@@ -38,6 +38,7 @@ async function snapshot(store: ImageStore) {
     layers: (await store.layers.list()).sort(),
     staging: [
       ...(await readdir(join(store.dataRoot, 'overlay', 'tmp'))),
+      ...(await Promise.all((await readdir(join(store.dataRoot, 'overlay', 'staging'))).map((slot) => readdir(join(store.dataRoot, 'overlay', 'staging', slot))))).flat(),
       ...(await readdir(join(store.dataRoot, 'image', 'ingest'))),
     ],
   };

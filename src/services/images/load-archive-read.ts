@@ -4,7 +4,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import type { Digest } from '../../lib/digest';
-import { asMalformedTar, maybeGunzip, safeRelPath, UnsafeTarEntry } from '../../lib/tar';
+import { asMalformedTar, isGzip, maybeGunzip, safeRelPath, UnsafeTarEntry } from '../../lib/tar';
 import { InvalidArgument } from '../../errdefs';
 import { blobDigestOf, LoadArchive, type LoadStores } from './load-archive';
 
@@ -12,6 +12,8 @@ import { blobDigestOf, LoadArchive, type LoadStores } from './load-archive';
 const SMALL = 1024;
 /** JSON-looking entries up to this size are kept in memory (configs, manifests, index). */
 const JSON_MAX = 16 << 20;
+/** Bytes of a layer tar read ahead of its unpacking, so reading and writing overlap. */
+const FEED_BUFFER = 1 << 20;
 
 /** An entry's chunks, the first ones read ahead; drained to the end by whoever iterates. */
 interface Peeked { head: Buffer; chunks: AsyncIterable<Buffer> }
@@ -62,14 +64,14 @@ function writableAgain(sink: Writable): Promise<void> {
 }
 
 /**
- * Copies chunks into sink with backpressure, hashing them. Once sink is destroyed (its
+ * Copies chunks into sink with backpressure, hashing them if asked. Once sink is destroyed (its
  * reader failed) the rest is hashed and dropped, so the archive keeps streaming. An error of
  * chunks (the archive cut short) destroys sink with it and is thrown.
  */
-async function forward(chunks: AsyncIterable<Buffer>, sink: Writable, hash: Hash): Promise<void> {
+async function forward(chunks: AsyncIterable<Buffer>, sink: Writable, hash?: Hash): Promise<void> {
   try {
     for await (const c of chunks) {
-      hash.update(c);
+      hash?.update(c);
       if (sink.destroyed) continue;
       if (!sink.write(c)) await writableAgain(sink);
     }
@@ -86,19 +88,21 @@ const hexDigest = (h: Hash) => `sha256:${h.digest('hex')}` as Digest;
  * A file entry that is neither small nor JSON: a layer tar, unpacked into a staging dir and
  * written to a blob while it streams. The blob store already holding the tar its name
  * promises (`blobs/sha256/<diffID>`) makes it only hashed. A tar that cannot be unpacked is
- * recorded as unusable, and fails the load only if an image uses it.
+ * recorded as unusable, and fails the load only if an image uses it. The bytes are hashed
+ * once when the tar is not compressed (its digest is its diffID, which unpack computes).
  */
-async function readLayer(archive: LoadArchive, stores: LoadStores, name: string, chunks: AsyncIterable<Buffer>): Promise<void> {
-  const raw = createHash('sha256');
+async function readLayer(archive: LoadArchive, stores: LoadStores, name: string, head: Buffer, chunks: AsyncIterable<Buffer>): Promise<void> {
   const named = blobDigestOf(name);
   if (named && (await stores.blobs.has(named))) {
+    const raw = createHash('sha256');
     for await (const c of chunks) raw.update(c);
     const digest = hexDigest(raw);
     await archive.set(name, { kind: 'layer', layer: { diffId: digest, digest } });
     return;
   }
-  const feed = new PassThrough();
-  const blob = stores.blobs.writer();
+  const raw = isGzip(head) ? createHash('sha256') : undefined;
+  const feed = new PassThrough({ highWaterMark: FEED_BUFFER });
+  const blob = stores.blobs.writer({ digestedByCaller: true });
   const [unpacked, fed] = await Promise.allSettled([
     stores.layers.unpack(feed, { tap: (c) => blob.write(c) }),
     forward(chunks, feed, raw),
@@ -114,7 +118,7 @@ async function readLayer(archive: LoadArchive, stores: LoadStores, name: string,
     return;
   }
   const staged = unpacked.value;
-  await archive.set(name, { kind: 'layer', layer: { diffId: staged.diffId, digest: hexDigest(raw), staged, blob } });
+  await archive.set(name, { kind: 'layer', layer: { diffId: staged.diffId, digest: raw ? hexDigest(raw) : staged.diffId, staged, blob } });
 }
 
 async function readEntry(archive: LoadArchive, stores: LoadStores, h: tar.Header, entry: AsyncIterable<unknown>): Promise<void> {
@@ -139,7 +143,7 @@ async function readEntry(archive: LoadArchive, stores: LoadStores, h: tar.Header
       const size = h.size ?? 0;
       const { head, chunks } = await peek(entry, Math.min(size, 512));
       if (size < SMALL || (size <= JSON_MAX && looksLikeJson(head))) await archive.set(name, { kind: 'bytes', bytes: await collect(chunks) });
-      else await readLayer(archive, stores, name, chunks);
+      else await readLayer(archive, stores, name, head, chunks);
       return;
     }
     case 'symlink':

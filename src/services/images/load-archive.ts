@@ -131,7 +131,7 @@ export class LoadArchive {
   }
 
   private async unpackKept(path: string, bytes: Buffer, name: string): Promise<LayerEntry> {
-    const blob = this.stores.blobs.writer();
+    const blob = this.stores.blobs.writer({ digestedByCaller: true }); // unpack computes the diffID
     try {
       const staged = await this.stores.layers.unpack(Readable.from([bytes]), { tap: (c) => blob.write(c) });
       const layer: LayerEntry = { diffId: staged.diffId, digest: sha256(bytes), staged, blob };
