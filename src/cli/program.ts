@@ -35,6 +35,8 @@ import { loadCommand } from './commands/image/load';
 import { rmiCommand } from './commands/image/rmi';
 import { saveCommand } from './commands/image/save';
 import { tagCommand } from './commands/image/tag';
+import { pullCommand } from './commands/image/pull';
+import { pushCommand } from './commands/image/push';
 import { imagePruneCommand } from './commands/image/prune';
 import { dfCommand } from './commands/system/df';
 import { infoCommand } from './commands/system/info';
@@ -65,7 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
   ];
   const imageVerbs = (): Command[] => [
     buildCommand(ctx), historyCommand(ctx), importCommand(ctx), inspectCommand(ctx, 'image'), loadCommand(ctx), imagesCommand(ctx, 'ls').aliases(['list']),
-    rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx), imagePruneCommand(ctx),
+    rmiCommand(ctx, 'rm').aliases(['remove']), saveCommand(ctx), tagCommand(ctx), imagePruneCommand(ctx), pullCommand(ctx), pushCommand(ctx),
   ];
   const group = (name: string, description: string, verbs: Command[]) => {
     const g = newCommand(name, 'COMMAND', description).enablePositionalOptions();
@@ -76,7 +78,7 @@ export function buildProgram(ctx: CliContext): Command {
   for (const c of [
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
-    buildCommand(ctx), imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx),
+    buildCommand(ctx), imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx), pullCommand(ctx), pushCommand(ctx),
     pauseCommand(ctx), unpauseCommand(ctx), topCommand(ctx), portCommand(ctx), renameCommand(ctx), updateCommand(ctx), statsCommand(ctx), eventsCommand(ctx),
     commitCommand(ctx), cpCommand(ctx), diffCommand(ctx), exportCommand(ctx),
     versionCommand(ctx), infoCommand(ctx), loginCommand(ctx), logoutCommand(ctx), searchCommand(ctx),

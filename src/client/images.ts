@@ -61,4 +61,8 @@ export class ImagesApi {
       query: { fromImage: o.fromImage, tag: o.tag, platform: o.platform }, headers: { 'X-Registry-Auth': 'e30=' },
     }, onMessage);
   }
+  /** `POST /images/{name}/push?tag=`: no tag pushes every tag of the repository; JSON-lines progress out. */
+  push(name: string, o: { tag?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
+    return this.t.jsonLines('POST', `/images/${name}/push`, { query: { tag: o.tag }, headers: { 'X-Registry-Auth': 'e30=' } }, onMessage);
+  }
 }

@@ -5,7 +5,8 @@ import { sendJson, sendStatus, startJsonStream } from '../respond';
 import { parseBool, parseFilters } from '../../engine-api/query';
 import { apiAtLeast } from '../../engine-api/version';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
-import type { ImageService, ImportOptions } from '../../services/images';
+import { ImageDistribution, type ImageService, type ImportOptions } from '../../services/images';
+import { pullRoute, pushRoute } from './image-distribution';
 import { imageSummaryDto } from '../dto/image-summary';
 
 const res = (ctx: RouteContext): ServerResponse => ctx.res!;
@@ -34,6 +35,7 @@ function tarResponse(r: ServerResponse): Writable {
 
 /** The `/images/*` routes of the Engine API. */
 export function imageRoutes(router: Router, images: ImageService): void {
+  const distribution = new ImageDistribution(images.store);
   router.add('GET', '/images/json', async (ctx) => {
     const filters = filtersOf(ctx);
     const legacyFilter = ctx.query.get('filter'); // API < 1.41: a reference glob
@@ -50,7 +52,7 @@ export function imageRoutes(router: Router, images: ImageService): void {
 
   router.add('POST', '/images/create', async (ctx) => {
     const q = ctx.query;
-    if (q.get('fromImage')) throw new NotImplemented('pull is not supported yet');
+    if (q.get('fromImage')) { await pullRoute(ctx, distribution); return; }
     const src = q.get('fromSrc');
     if (!src) throw new NotImplemented('one of fromImage or fromSrc is required');
     const opts: ImportOptions = {
@@ -78,6 +80,10 @@ export function imageRoutes(router: Router, images: ImageService): void {
       stream.fail((err as Error).message);
     }
     stream.end();
+  });
+
+  router.add('POST', '/images/{name*}/push', async (ctx) => {
+    await pushRoute(ctx, distribution);
   });
 
   router.add('POST', '/images/load', async (ctx) => {

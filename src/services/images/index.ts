@@ -9,3 +9,5 @@ export type { DeleteItem, ImageUser, RemoveOptions } from './image-remove';
 export type { ImportOptions } from './image-import';
 export type { StoredImage } from './image-store';
 export { tagName } from './image-tag';
+export { ImageDistribution, type DistributionOptions, type PullRequest, type PushRequest } from './image-pull-service';
+export type { ProgressMessage } from './image-pull-progress';

@@ -1,0 +1,75 @@
+/**
+ * One layer of a pull: its blob downloaded, verified against its digest, decompressed and
+ * unpacked into a staging dir as it streams, the uncompressed tar kept as a blob (unless
+ * the store has it). Connection failures are retried as Docker retries a download (five
+ * attempts, waiting longer each time); a digest mismatch is not.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidArgument } from '../../errdefs';
+import type { Descriptor } from '../../core/remotes';
+import { isConnectionError, type Repository } from '../../plugins/registry-client';
+import type { ImageStore } from './image-store';
+import { meter, shortId, step, type Progress } from './image-pull-progress';
+
+type StagedLayer = Awaited<ReturnType<ImageStore['layers']['unpack']>>;
+type BlobWriter = ReturnType<ImageStore['blobs']['writer']>;
+
+export interface FetchedLayer { staged: StagedLayer; blob?: BlobWriter }
+
+export const DOWNLOAD_ATTEMPTS = 5;
+
+export interface LayerFetch {
+  store: ImageStore;
+  repo: Repository;
+  desc: Descriptor;
+  /** The diffID the config promises. */
+  diffId: string;
+  /** Whether to keep the uncompressed tar as a blob (false when the store has it or another layer writes it). */
+  keepBlob: boolean;
+  emit: Progress;
+  signal?: AbortSignal;
+  retryDelayMs?: number;
+}
+
+async function attempt(f: LayerFetch): Promise<FetchedLayer> {
+  const id = shortId(f.desc.digest);
+  const downloading = meter(f.emit, id, 'Downloading', f.desc.size);
+  let received = 0;
+  const { stream, verified } = await f.repo.getBlob(f.desc.digest, f.signal, (n) => { received = n; downloading(n); });
+  const blob = f.keepBlob ? f.store.blobs.writer() : undefined;
+  let staged: StagedLayer | undefined;
+  try {
+    staged = await f.store.layers.unpack(stream, blob ? { tap: (c) => blob.write(c) } : {});
+    // the tar may end before its last compressed bytes: read them for the digest check
+    stream.resume();
+    await verified;
+    downloading(received, true);
+    if (staged.diffId !== f.diffId) throw new InvalidArgument(`layer ${f.desc.digest}: diffID mismatch: image config has ${f.diffId}, the layer's content is ${staged.diffId}`);
+    return { staged, blob };
+  } catch (err) {
+    stream.destroy();
+    // a connection that failed mid-blob shows in the tar reader as a bad tar: tell the cause
+    const why = await verified.then(() => undefined, (e: unknown) => e);
+    if (staged) await f.store.layers.discard(staged);
+    await blob?.abort();
+    throw why && isConnectionError(why) ? why : err;
+  }
+}
+
+/** Downloads and stages one layer; see the module comment for retries. */
+export async function fetchLayer(f: LayerFetch): Promise<FetchedLayer> {
+  const id = shortId(f.desc.digest);
+  for (let n = 1; ; n++) {
+    try {
+      const got = await attempt(f);
+      step(f.emit, id, 'Verifying Checksum');
+      step(f.emit, id, 'Download complete');
+      return got;
+    } catch (err) {
+      if (n >= DOWNLOAD_ATTEMPTS || !isConnectionError(err) || f.signal?.aborted) throw err;
+      const wait = (f.retryDelayMs ?? 500) * n;
+      f.emit({ status: `Retrying in ${Math.ceil(wait / 1000)} second${Math.ceil(wait / 1000) === 1 ? '' : 's'}`, progressDetail: {}, id });
+      await sleep(wait);
+    }
+  }
+}

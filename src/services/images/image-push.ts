@@ -1,0 +1,122 @@
+/**
+ * `docker push`: each tag's layers are gzip-compressed on their way to the registry (five
+ * at a time), unless the registry already has them: a blob this engine pulled from or
+ * pushed to the repository (HEAD), or one in a sibling repository of the same registry
+ * (cross-repository mount). Then the config and a Docker v2 schema 2 manifest; the
+ * manifest's digest becomes a RepoDigest of the image.
+ */
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform } from 'node:stream';
+import { createGzip, constants as zlib } from 'node:zlib';
+import { formatFamiliar, formatFull, type Reference } from '../../core/images';
+import { MEDIA, type Descriptor } from '../../core/remotes';
+import { InvalidArgument, NotFound } from '../../errdefs';
+import type { RegistryClient, Repository } from '../../plugins/registry-client';
+import type { ImageStore, StoredImage } from './image-store';
+import type { DistributionMetadata } from './image-push-metadata';
+import { meter, shortId, step, type Progress } from './image-pull-progress';
+
+export interface PushDeps {
+  store: ImageStore;
+  registry: RegistryClient;
+  metadata: DistributionMetadata;
+  onPushed?: (id: string, name: string) => void;
+  concurrency?: number;
+}
+
+export interface PushOptions {
+  /** A name with a tag, or without one to push every local tag of the repository. */
+  ref: Reference;
+  signal?: AbortSignal;
+}
+
+/** Docker's schema2 manifest bytes (json.MarshalIndent with three spaces). */
+export function schema2Manifest(config: Descriptor, layers: Descriptor[]): Buffer {
+  const d = (x: Descriptor) => ({ mediaType: x.mediaType, size: x.size, digest: x.digest });
+  return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.dockerManifest, config: d(config), layers: layers.map(d) }, null, 3));
+}
+
+interface LayerPush { deps: PushDeps; repo: Repository; repoName: string; diffId: string; emit: Progress }
+
+/** The registry's blob for one layer: found, mounted or uploaded. */
+async function pushLayer(p: LayerPush): Promise<Descriptor> {
+  const { deps, repo, diffId, emit } = p;
+  const id = shortId(diffId);
+  const desc = (digest: string, size: number): Descriptor => ({ mediaType: MEDIA.dockerLayerGzip, digest, size });
+  const sources = (await deps.metadata.sourcesOf(diffId)).filter((s) => s.repo.startsWith(`${repo.domain}/`));
+  for (const s of sources.filter((x) => x.repo === p.repoName)) {
+    if ((await repo.hasBlob(s.digest)) !== undefined) { step(emit, id, 'Layer already exists'); return desc(s.digest, s.size); }
+  }
+  for (const s of sources.filter((x) => x.repo !== p.repoName)) {
+    const from = s.repo.slice(repo.domain.length + 1);
+    if (await repo.mountBlob(s.digest, from)) {
+      emit({ status: `Mounted from ${from}`, progressDetail: {}, id });
+      await deps.metadata.add(diffId, { ...s, repo: p.repoName });
+      return desc(s.digest, s.size);
+    }
+  }
+  const total = await deps.store.blobs.size(diffId);
+  const pushing = meter(emit, id, 'Pushing', total);
+  const hash = createHash('sha256');
+  let size = 0;
+  let read = 0;
+  const tar = deps.store.blobs.openRead(diffId);
+  tar.on('data', (c: Buffer) => { read += c.length; pushing(read); });
+  const counting = new Transform({ transform(c: Buffer, _e, cb) { hash.update(c); size += c.length; cb(null, c); } });
+  const body = new PassThrough();
+  const gzip = createGzip({ level: zlib.Z_BEST_SPEED });
+  tar.pipe(gzip).pipe(counting).pipe(body);
+  for (const s of [tar, gzip, counting]) s.once('error', (err) => body.destroy(err));
+  let digest = '';
+  await repo.pushBlobStream(body, () => (digest ||= `sha256:${hash.digest('hex')}`));
+  pushing(read, true);
+  step(emit, id, 'Pushed');
+  await deps.metadata.add(diffId, { digest, size, repo: p.repoName });
+  return desc(digest, size);
+}
+
+async function pushTag(deps: PushDeps, repo: Repository, ref: Reference & { tag: string }, img: StoredImage, emit: Progress): Promise<void> {
+  const repoName = `${ref.domain}/${ref.path}`;
+  const diffIds = img.config.rootfs?.diff_ids ?? [];
+  const n = deps.concurrency ?? 5;
+  const order = diffIds.map((_, i) => i).reverse();
+  for (const i of order) step(emit, shortId(diffIds[i]), 'Preparing');
+  for (const [k, i] of order.entries()) if (k >= n) step(emit, shortId(diffIds[i]), 'Waiting');
+  const descs: Descriptor[] = new Array(diffIds.length);
+  let next = 0;
+  let failed: unknown;
+  await Promise.all(Array.from({ length: Math.min(n, order.length) }, async () => {
+    while (next < order.length && failed === undefined) {
+      const i = order[next++];
+      try { descs[i] = await pushLayer({ deps, repo, repoName, diffId: diffIds[i], emit }); } catch (err) { failed ??= err; }
+    }
+  }));
+  if (failed !== undefined) throw failed;
+  const configBytes = await deps.store.blobs.read(img.id);
+  if ((await repo.hasBlob(img.id)) === undefined) await repo.putBlob(img.id, configBytes);
+  const manifest = schema2Manifest({ mediaType: MEDIA.dockerConfig, digest: img.id, size: configBytes.length }, descs);
+  const digest = await repo.putManifest(ref.tag, MEDIA.dockerManifest, manifest);
+  await deps.store.refs.set(formatFull({ domain: ref.domain, path: ref.path, digest }), img.id);
+  emit({ status: `${ref.tag}: digest: ${digest} size: ${manifest.length}` });
+  emit({ progressDetail: {}, aux: { Tag: ref.tag, Digest: digest, Size: manifest.length } });
+  deps.onPushed?.(img.id, formatFamiliar(ref));
+}
+
+/** Pushes one tag, or every local tag of the repository when ref has none. */
+export async function pushImage(deps: PushDeps, opts: PushOptions, emit: Progress): Promise<void> {
+  const { ref } = opts;
+  if (ref.digest) throw new InvalidArgument('cannot push a digest reference');
+  const name = formatFull({ domain: ref.domain, path: ref.path });
+  const tags = ref.tag ? [ref.tag]
+    : deps.store.refs.all().map(([r]) => r).filter((r) => r.startsWith(`${name}:`)).map((r) => r.slice(name.length + 1)).sort();
+  const images = tags.map((t) => {
+    const id = deps.store.refs.get(`${name}:${t}`);
+    const img = id ? deps.store.images.get(id as `sha256:${string}`) : undefined;
+    if (!img) throw new NotFound(`An image does not exist locally with the tag: ${formatFamiliar({ domain: ref.domain, path: ref.path })}`);
+    return img;
+  });
+  if (!images.length) throw new NotFound(`An image does not exist locally with the tag: ${formatFamiliar({ domain: ref.domain, path: ref.path })}`);
+  const repo = deps.registry.repository(ref.domain, ref.path, ['pull', 'push']);
+  emit({ status: `The push refers to repository [${name}]` });
+  for (const [i, t] of tags.entries()) await pushTag(deps, repo, { ...ref, tag: t }, images[i], emit);
+}

@@ -1,0 +1,181 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestDaemon, run } from '../harness';
+
+/**
+ * Pull and push against Debian's docker-registry (distribution 2.8) on 127.0.0.1, plain
+ * HTTP (a loopback registry is insecure by Docker's rule); skopeo reads what berth pushed
+ * and writes what berth pulls.
+ */
+const d = new TestDaemon('reg');
+let tmp = '';
+let registry: ChildProcess | undefined;
+let port = 0;
+let reg = '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.once('error', reject);
+  });
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => http.get(url, (res) => { res.resume(); r(res.statusCode === 200); }).once('error', () => r(false)));
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'berth-registry-test-'));
+  port = await freePort();
+  reg = `127.0.0.1:${port}`;
+  const cfg = join(tmp, 'config.yml');
+  await writeFile(cfg, [
+    'version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(tmp, 'storage')}`,
+    '  delete:', '    enabled: true', 'http:', `  addr: ${reg}`, '',
+  ].join('\n'));
+  registry = spawn('docker-registry', ['serve', cfg], { stdio: 'ignore' });
+  await waitFor(`http://${reg}/v2/`);
+  await d.start();
+});
+
+after(async () => {
+  await d.stop();
+  if (registry?.pid && registry.exitCode === null) {
+    await new Promise<void>((r) => { registry!.once('exit', () => r()); process.kill(registry!.pid!, 'SIGTERM'); });
+  }
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+async function inspect(ref: string): Promise<any> {
+  const r = await d.api('GET', `/images/${ref}/json`);
+  assert.equal(r.status, 200, r.body);
+  return r.json;
+}
+
+/** Layers and blobs on disk: a failed pull must leave these as they were. */
+async function storeState(): Promise<string[]> {
+  const layers = await readdir(join(d.dataRoot, 'overlay', 'layers')).catch(() => []);
+  const tmpDirs = await readdir(join(d.dataRoot, 'overlay', 'tmp')).catch(() => []);
+  return [...layers.map((l) => `layer ${l}`), ...tmpDirs.map((t) => `tmp ${t}`)].sort();
+}
+
+/** A committed image over busybox with a new layer of random bytes: pulls of it download something. */
+async function makeImage(tag: string, kb: number): Promise<string> {
+  const c = `regtest-${process.pid}-${tag.replace(/[^a-z0-9]/g, '')}`;
+  const r = await d.cli(['run', '--name', c, 'busybox', 'sh', '-c', `head -c ${kb * 1024} /dev/urandom > /random && echo ${tag} > /tag`]);
+  assert.equal(r.code, 0, r.stderr);
+  const cm = await d.cli(['commit', c, tag]);
+  assert.equal(cm.code, 0, cm.stderr);
+  await d.cli(['rm', c]);
+  return (await inspect(tag)).Id;
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('push an image, remove it, pull it back: same ID, RepoDigests set, skopeo reads the manifest', async () => {
+  const name = `${reg}/berth/two-layers`;
+  const id = await makeImage(`${name}:v1`, 512);
+  const push = await d.cli(['push', `${name}:v1`]);
+  assert.equal(push.code, 0, push.stderr);
+  assert.match(push.stdout, new RegExp(`^The push refers to repository \\[${esc(name)}\\]$`, 'm'));
+  assert.equal(push.stdout.match(/^[0-9a-f]{12}: Preparing$/mg)?.length, 2, push.stdout);
+  assert.equal(push.stdout.match(/^[0-9a-f]{12}: Pushed$/mg)?.length, 2, push.stdout);
+  const m = /^v1: digest: (sha256:[0-9a-f]{64}) size: (\d+)$/m.exec(push.stdout);
+  assert.ok(m, push.stdout);
+  assert.deepEqual((await inspect(`${name}:v1`)).RepoDigests, [`${name}@${m[1]}`]);
+
+  const sk = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${name}:v1`]);
+  assert.equal(sk.code, 0, sk.stderr);
+  const info = JSON.parse(sk.stdout);
+  assert.equal(info.Digest, m[1]);
+  assert.equal(info.Architecture, 'amd64');
+  assert.equal(info.Layers.length, 2);
+  const raw = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${name}:v1`]);
+  assert.equal(raw.stdout.length, Number(m[2]));
+  assert.equal(JSON.parse(raw.stdout).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  // skopeo copies it out and the layers' content checks out against the config's diff_ids
+  const out = join(tmp, 'pushed-oci');
+  const cp = await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${name}:v1`, `oci:${out}:v1`]);
+  assert.equal(cp.code, 0, cp.stderr);
+
+  // a second push finds every layer in the registry; another repository mounts them
+  const again = await d.cli(['push', `${name}:v1`]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.match(/: Layer already exists$/mg)?.length, 2, again.stdout);
+  assert.match(again.stdout, new RegExp(`^v1: digest: ${m[1]} size: ${m[2]}$`, 'm'));
+  assert.equal((await d.cli(['tag', `${name}:v1`, `${reg}/other/copy:v1`])).code, 0);
+  const mount = await d.cli(['push', `${reg}/other/copy:v1`]);
+  assert.equal(mount.code, 0, mount.stderr);
+  assert.equal(mount.stdout.match(/: Mounted from berth\/two-layers$/mg)?.length, 2, mount.stdout);
+  assert.equal((await d.cli(['rmi', `${reg}/other/copy:v1`])).code, 0);
+
+  // rmi (the image goes, its own layer too), then pull it back
+  const rmi = await d.cli(['rmi', `${name}:v1`]);
+  assert.equal(rmi.code, 0, rmi.stderr);
+  assert.match(rmi.stdout, /^Deleted: /m);
+  const pull = await d.cli(['pull', `${name}:v1`]);
+  assert.equal(pull.code, 0, pull.stderr);
+  assert.match(pull.stdout, /^v1: Pulling from berth\/two-layers$/m);
+  assert.equal(pull.stdout.match(/^[0-9a-f]{12}: Already exists$/mg)?.length, 1, pull.stdout);
+  assert.equal(pull.stdout.match(/^[0-9a-f]{12}: Pull complete$/mg)?.length, 1, pull.stdout);
+  assert.match(pull.stdout, new RegExp(`^Digest: ${m[1]}$`, 'm'));
+  assert.match(pull.stdout, new RegExp(`^Status: Downloaded newer image for ${esc(name)}:v1$`, 'm'));
+  assert.match(pull.stdout, new RegExp(`^${esc(name)}:v1$`, 'm'));
+  const img = await inspect(`${name}:v1`);
+  assert.equal(img.Id, id);
+  assert.deepEqual(img.RepoDigests, [`${name}@${m[1]}`]);
+  const cat = await d.cli(['run', '--rm', `${name}:v1`, 'cat', '/tag']);
+  assert.equal(cat.stdout, `${name}:v1\n`, cat.stderr);
+
+  const upToDate = await d.cli(['pull', `${name}:v1`]);
+  assert.match(upToDate.stdout, new RegExp(`^Status: Image is up to date for ${esc(name)}:v1$`, 'm'));
+  const byDigest = await d.cli(['pull', `${name}@${m[1]}`]);
+  assert.equal(byDigest.code, 0, byDigest.stderr);
+  assert.match(byDigest.stdout, new RegExp(`^${m[1]}: Pulling from berth/two-layers$`, 'm'));
+  assert.match(byDigest.stdout, new RegExp(`^${esc(name)}@${m[1]}$`, 'm'));
+});
+
+test('an image skopeo wrote from a docker-archive pulls, runs, and matches the archive', async () => {
+  const name = `${reg}/skopeo/written`;
+  const archive = join(tmp, 'bb.tar');
+  const save = await d.cli(['save', '-o', archive, 'busybox']);
+  assert.equal(save.code, 0, save.stderr);
+  const cp = await run('skopeo', ['copy', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${name}:latest`]);
+  assert.equal(cp.code, 0, cp.stderr);
+  const pull = await d.cli(['pull', name]);
+  assert.equal(pull.code, 0, pull.stderr);
+  assert.match(pull.stdout, /^Using default tag: latest$/m);
+  // the same image as busybox: nothing to download, as Docker finds the image ID present
+  assert.doesNotMatch(pull.stdout, /Pulling fs layer/);
+  assert.equal((await inspect(name)).Id, (await inspect('busybox')).Id);
+  const r = await d.cli(['run', '--rm', name, 'echo', 'pulled']);
+  assert.equal(r.stdout, 'pulled\n', r.stderr);
+});
+
+test('missing repositories and tags: Docker\'s words, no image or layer left', async () => {
+  const before = await storeState();
+  const noRepo = await d.cli(['pull', `${reg}/nope/nothing:latest`]);
+  assert.equal(noRepo.code, 1);
+  assert.match(noRepo.stderr, new RegExp(`Error response from daemon: (repository ${reg}/nope/nothing not found: name unknown: repository name not known to registry|manifest for ${reg}/nope/nothing:latest not found: manifest unknown)`));
+  const noTag = await d.cli(['pull', `${reg}/berth/busybox:nosuchtag`]);
+  assert.equal(noTag.code, 1);
+  assert.match(noTag.stderr, new RegExp(`Error response from daemon: manifest for ${reg}/berth/busybox:nosuchtag not found: manifest unknown: manifest unknown`));
+  const api = await d.api('POST', `/images/create?fromImage=${reg}/berth/busybox&tag=nosuchtag`);
+  assert.equal(api.status, 404);
+  assert.deepEqual(await storeState(), before);
+  const noLocal = await d.cli(['push', `${reg}/not/here:latest`]);
+  assert.equal(noLocal.code, 1);
+  assert.match(noLocal.stderr, new RegExp(`An image does not exist locally with the tag: ${reg}/not/here`));
+});
