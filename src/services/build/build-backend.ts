@@ -67,7 +67,7 @@ async function run(deps: BackendDeps, spec: RunSpec): Promise<RunOutcome> {
         Mounts: spec.mounts.map((m) => (m.type === 'bind'
           ? { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly }
           : { Type: 'tmpfs', Target: m.target, ...(m.size ? { TmpfsOptions: { SizeBytes: m.size } } : {}) })),
-      } as never,
+      },
     },
   });
   const remove = () => containers.remove(rec.id, { force: true, volumes: true });
