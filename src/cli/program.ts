@@ -28,6 +28,7 @@ import { statsCommand } from './commands/container/stats';
 import { eventsCommand } from './commands/system/events';
 import { buildCommand } from './commands/image/build';
 import { builderVerbs } from './commands/builder';
+import { composeCommand } from './commands/compose';
 import { historyCommand } from './commands/image/history';
 import { imagesCommand } from './commands/image/images';
 import { importCommand } from './commands/image/import';
@@ -76,6 +77,7 @@ export function buildProgram(ctx: CliContext): Command {
   };
 
   for (const c of [
+    composeCommand(ctx),
     runCommand(ctx), createCommand(ctx), startCommand(ctx), stopCommand(ctx), killCommand(ctx), restartCommand(ctx),
     rmCommand(ctx), waitCommand(ctx), psCommand(ctx), logsCommand(ctx), inspectCommand(ctx), attachCommand(ctx), execCommand(ctx),
     buildCommand(ctx), imagesCommand(ctx), historyCommand(ctx), importCommand(ctx), loadCommand(ctx), saveCommand(ctx), tagCommand(ctx), rmiCommand(ctx), pullCommand(ctx), pushCommand(ctx),

@@ -53,6 +53,16 @@ export class ContainersApi {
   remove(id: string, o: { force?: boolean; volumes?: boolean; link?: boolean } = {}): Promise<void> {
     return this.t.send('DELETE', `/containers/${enc(id)}`, { query: { force: o.force, v: o.volumes, link: o.link } });
   }
+  pause(id: string): Promise<void> {
+    return this.t.send('POST', `/containers/${enc(id)}/pause`);
+  }
+  unpause(id: string): Promise<void> {
+    return this.t.send('POST', `/containers/${enc(id)}/unpause`);
+  }
+  /** `GET /containers/{id}/top`: the process table as the host's ps prints it. */
+  top(id: string, o: { psArgs?: string } = {}): Promise<{ Titles: string[]; Processes: string[][] | null }> {
+    return this.t.json('GET', `/containers/${enc(id)}/top`, { query: { ps_args: o.psArgs } });
+  }
   resize(id: string, o: { height: number; width: number }): Promise<void> {
     return this.t.send('POST', `/containers/${enc(id)}/resize`, { query: { h: o.height, w: o.width } });
   }

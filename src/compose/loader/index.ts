@@ -1,0 +1,5 @@
+export { loadProject, normalizeProjectName, type LoadOptions } from './load-project';
+export { startOrder, withDependencies } from './graph';
+export { interpolate, InterpolationError } from './interpolate';
+export { parseEnvFile } from './env-file';
+export { SERVICE, TOP, type Shape } from './shapes';
