@@ -28,6 +28,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# --- the berth group: members may use the API socket (root:berth 0660) ----------
+if [ "$(id -u)" -eq 0 ] && ! getent group berth >/dev/null; then
+  say "adding group berth"
+  groupadd --system berth
+fi
+
 # --- node modules --------------------------------------------------------------
 # npm writes node_modules/.package-lock.json on every install: it is the stamp.
 stamp=node_modules/.package-lock.json

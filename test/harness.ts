@@ -39,7 +39,8 @@ export class TestDaemon {
   log = '';
   readonly bridge: string;
 
-  constructor(readonly tag: string) {
+  /** `extraArgs` go to berthd after the harness's own (e.g. another -H with its TLS flags). */
+  constructor(readonly tag: string, readonly extraArgs: string[] = []) {
     this.bridge = `bt${tag}${process.pid % 10000}`.slice(0, 15);
   }
 
@@ -52,7 +53,7 @@ export class TestDaemon {
       this.execRoot = await mkdtemp(join('/run', `berth-${this.tag}-`));
       await writeFile(join(this.dataRoot, 'daemon.json'), '{}');
     }
-    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--bridge', this.bridge, '--config-file', join(this.dataRoot, 'daemon.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--bridge', this.bridge, '--config-file', join(this.dataRoot, 'daemon.json'), ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (b) => { this.log += b; });
     this.proc.stderr!.on('data', (b) => { this.log += b; });
     for (let i = 0; i < 200; i++) {

@@ -1,6 +1,6 @@
 /** What every command gets: its streams, the environment and a lazily made client. */
 import type { Readable, Writable } from 'node:stream';
-import { EngineClient, resolveHost } from '../client';
+import { EngineClient, resolveHost, type TlsFlags } from '../client';
 
 export interface CliStreams {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -15,10 +15,12 @@ export class CliContext {
     readonly env: NodeJS.ProcessEnv,
     /** The `-H` value, read when the first request is made. */
     private readonly hostFlag: () => string | undefined,
+    /** The global --tls* flags, read with `-H`. */
+    private readonly tlsFlags: () => TlsFlags = () => ({}),
   ) {}
 
   get client(): EngineClient {
-    this.made ??= new EngineClient({ host: resolveHost(this.hostFlag(), this.env), negotiate: true });
+    this.made ??= new EngineClient({ host: resolveHost(this.hostFlag(), this.env, this.tlsFlags()), negotiate: true });
     return this.made;
   }
 

@@ -2,12 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { PROG, UsageError, fromCommanderError, usageErrorText } from './command-kit';
 import { CliContext, type CliStreams } from './context';
+import type { TlsFlags } from '../client';
 import { ExitStatus, describeError, exitCodeOf } from './errors';
 import { allCommands, buildProgram, normalizeBoolFlags } from './program';
 
 export async function main(argv: string[], io: CliStreams, env: NodeJS.ProcessEnv): Promise<number> {
   let program: Command | undefined;
-  const ctx = new CliContext(io, env, () => program?.opts().host as string | undefined);
+  const ctx = new CliContext(io, env, () => program?.opts().host as string | undefined, () => (program?.opts() ?? {}) as TlsFlags);
   program = buildProgram(ctx);
   let current: Command = program;
   for (const cmd of allCommands(program)) {

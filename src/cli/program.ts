@@ -55,6 +55,11 @@ export function buildProgram(ctx: CliContext): Command {
     .description('A self-sufficient runtime for containers')
     .helpOption('--help', 'Print usage')
     .option('-H, --host <string>', 'Daemon socket to connect to')
+    .option('--tls', 'Use TLS; implied by --tlsverify')
+    .option('--tlsverify', 'Use TLS and verify the remote')
+    .option('--tlscacert <string>', 'Trust certs signed only by this CA (default "~/.docker/ca.pem")')
+    .option('--tlscert <string>', 'Path to TLS certificate file (default "~/.docker/cert.pem")')
+    .option('--tlskey <string>', 'Path to TLS key file (default "~/.docker/key.pem")')
     .option('-D, --debug', 'Enable debug mode')
     .version(`berth version ${berthVersion()}, build unknown`, '-v, --version', 'Print version information and quit')
     .enablePositionalOptions();

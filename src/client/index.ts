@@ -1,5 +1,5 @@
 export { EngineClient, type EngineClientOptions } from './engine-client';
-export { DEFAULT_SOCKET, parseHost, resolveHost, type DaemonHost } from './host';
+export { DEFAULT_SOCKET, parseHost, resolveHost, resolveTls, type DaemonHost, type ClientTls, type TlsFlags } from './host';
 export { Transport, encodeQuery, readAll, readJsonLines, type HijackedStream, type RequestOptions } from './transport';
 export { Demuxer, copyStream, encodeFrame, type StreamId } from './stdcopy';
 export { errorFromStatus, errorMessage, isDaemonError } from './errors';

@@ -1,8 +1,9 @@
 /**
- * HTTP over the daemon's unix socket: versioned paths, errors mapped to errdefs, and the
+ * HTTP over the daemon's unix socket or TCP (with TLS as the host says): versioned paths, errors mapped to errdefs, and the
  * three stream shapes of the Engine API (raw bodies, JSON lines, hijacked connections).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { API_VERSION, compareApiVersions } from '../engine-api';
@@ -116,8 +117,7 @@ export class Transport {
   async hijack(path: string, opts: RequestOptions = {}): Promise<HijackedStream> {
     await this.negotiate();
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        socketPath: this.host.socketPath,
+      const req = this.open({
         method: 'POST',
         path: `/v${this.version}${path}${encodeQuery(opts.query)}`,
         headers: { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'text/plain' },
@@ -152,8 +152,8 @@ export class Transport {
     }
     if (Buffer.isBuffer(payload)) headers['Content-Length'] = String(payload.length);
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        socketPath: this.host.socketPath, method, path: `${prefix}${path}${encodeQuery(opts.query)}`,
+      const req = this.open({
+        method, path: `${prefix}${path}${encodeQuery(opts.query)}`,
         headers, signal: opts.signal,
       });
       req.on('response', resolve);
@@ -163,8 +163,24 @@ export class Transport {
     });
   }
 
+  /**
+   * A request to the daemon: over its unix socket, or TCP, or TLS with the host's CA (checked
+   * when verifying) and client certificate.
+   */
+  private open(opts: http.RequestOptions): http.ClientRequest {
+    const { socketPath, tcp, tls } = this.host;
+    if (!tcp) return http.request({ ...opts, socketPath });
+    if (!tls) return http.request({ ...opts, host: tcp.host, port: tcp.port });
+    return https.request({
+      ...opts, host: tcp.host, port: tcp.port, ca: tls.ca, cert: tls.cert, key: tls.key,
+      rejectUnauthorized: tls.verify,
+      // Without verification (--tls alone) the name is not checked either, as the docker CLI.
+      ...(tls.verify ? {} : { checkServerIdentity: () => undefined }),
+    });
+  }
+
   private wrapConnectError(err: NodeJS.ErrnoException): Error {
-    if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES') {
+    if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES' || err.code === 'EHOSTUNREACH') {
       return connectError(this.host.url, err);
     }
     return err;

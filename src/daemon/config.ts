@@ -3,10 +3,14 @@ import { Command } from 'commander';
 import { InvalidArgument, hasErrno } from '../errdefs';
 import { isLogLevel, type LogLevel } from '../lib/logger';
 import { DEFAULT_POOLS, parseCidr, type PoolSpec } from '../core/network';
+import { addTlsFlags, tlsSettings } from './tls-config';
+import type { TlsSettings } from './listeners';
 
 /** berthd's settings: flags over daemon.json over defaults. */
 export interface DaemonConfig {
   hosts: string[];
+  /** How tcp:// hosts are served: TLS with client verification, or plain on loopback. */
+  tls: TlsSettings;
   dataRoot: string;
   execRoot: string;
   configFile: string;
@@ -49,7 +53,7 @@ interface DaemonJson {
 export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
   const program = new Command('berthd')
     .description('A self-sufficient runtime for containers: the berth daemon, speaking the Docker Engine API')
-    .option('-H, --host <socket>', 'Daemon socket(s) to connect to (unix:///path)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-H, --host <socket>', 'Daemon socket(s) to connect to (unix:///path, tcp://host:port)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--data-root <dir>', `Root directory of persistent berth state (default "${DEFAULTS.dataRoot}")`)
     .option('--exec-root <dir>', `Root directory for execution state files (default "${DEFAULTS.execRoot}")`)
     .option('--config-file <file>', `Daemon configuration file (default "${DEFAULTS.configFile}")`)
@@ -67,6 +71,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
+  addTlsFlags(program);
   program.parse(argv, { from: 'user' });
   const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
@@ -82,6 +87,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
   if (!isLogLevel(logLevel)) throw new InvalidArgument(`Unable to parse logging level: ${logLevel}`);
   return {
     hosts: o.host ?? file.hosts ?? DEFAULTS.hosts,
+    tls: tlsSettings(program.opts(), file as Record<string, unknown>),
     dataRoot: o.dataRoot ?? file['data-root'] ?? DEFAULTS.dataRoot,
     execRoot: o.execRoot ?? file['exec-root'] ?? DEFAULTS.execRoot,
     configFile,

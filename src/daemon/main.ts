@@ -1,35 +1,18 @@
-import { chmod, mkdir, unlink, writeFile, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { connect } from 'node:net';
+import { mkdir, unlink, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadConfig } from './config';
 import { wireEngine } from './wire';
+import { checkedAddresses, listenTcp, listenUnix, readTlsFiles, serverTlsOptions } from './listeners';
 import { createApiServer } from '../server/http-server';
 import { log, setLogLevel } from '../lib/logger';
 import { hasErrno } from '../errdefs';
 
-/** True when something already answers on the unix socket. */
-function socketAlive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.on('connect', () => { s.destroy(); resolve(true); });
-    s.on('error', () => resolve(false));
-  });
-}
-
-async function listenUnix(server: import('node:http').Server, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  if (await socketAlive(path)) throw new Error(`another daemon is already listening on ${path}`);
-  await unlink(path).catch((e) => { if (!hasErrno(e, 'ENOENT')) throw e; });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
-  });
-  await chmod(path, 0o660);
-}
-
 async function main(): Promise<void> {
   const cfg = await loadConfig(process.argv.slice(2));
   setLogLevel(cfg.logLevel);
+  // Every address is checked before anything starts, so a refused tcp:// host changes nothing.
+  const addrs = checkedAddresses(cfg.hosts, cfg.tls);
+  const tlsFiles = cfg.tls.verify && addrs.some((a) => a.kind === 'tcp') ? await readTlsFiles(cfg.tls) : undefined;
   const pidFile = join(cfg.execRoot, 'berthd.pid');
   await mkdir(cfg.execRoot, { recursive: true });
   try {
@@ -40,13 +23,17 @@ async function main(): Promise<void> {
   const engine = await wireEngine(cfg);
   const servers: import('node:http').Server[] = [];
   const sockets: string[] = [];
-  for (const host of cfg.hosts) {
-    if (!host.startsWith('unix://')) throw new Error(`unsupported host ${host}: berthd listens on unix:// sockets`);
-    const path = host.slice('unix://'.length);
-    const server = createApiServer(engine.router);
-    await listenUnix(server, path);
-    servers.push(server);
-    sockets.push(path);
+  for (const addr of addrs) {
+    if (addr.kind === 'unix') {
+      const server = createApiServer(engine.router);
+      await listenUnix(server, addr.path);
+      servers.push(server);
+      sockets.push(addr.path);
+    } else {
+      const server = createApiServer(engine.router, tlsFiles && serverTlsOptions(tlsFiles));
+      await listenTcp(server, addr, cfg.tls);
+      servers.push(server);
+    }
   }
   log.info('berthd is ready', { hosts: cfg.hosts, dataRoot: cfg.dataRoot });
   const shutdown = async (sig: string) => {

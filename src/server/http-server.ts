@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { API_VERSION, MIN_API_VERSION, ENGINE_VERSION, compareApiVersions } from '../engine-api';
 import { InvalidArgument, NotFound } from '../errdefs';
@@ -27,9 +28,13 @@ export function negotiate(url: string): { apiVersion: string; path: string; quer
   return { apiVersion, path: m ? m[2] : u.pathname, query: u.searchParams };
 }
 
-/** An HTTP server that routes plain requests and hijacked (Upgrade: tcp) ones through one Router. */
-export function createApiServer(router: Router): http.Server {
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => { void handle(router, req, res); });
+/**
+ * An HTTP server that routes plain requests and hijacked (Upgrade: tcp) ones through one Router;
+ * with `tls`, an HTTPS server (for tcp:// hosts; see src/server/tls-options.ts).
+ */
+export function createApiServer(router: Router, tls?: https.ServerOptions): http.Server {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => { void handle(router, req, res); };
+  const server: http.Server = tls ? https.createServer({ ...tls, keepAliveTimeout: 30_000 }, onRequest) : http.createServer({ keepAliveTimeout: 30_000 }, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void handleUpgrade(router, req, socket, head); });
   server.on('clientError', (_err, socket) => { socket.destroy(); });
   return server;
