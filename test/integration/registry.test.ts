@@ -179,3 +179,129 @@ test('missing repositories and tags: Docker\'s words, no image or layer left', a
   assert.equal(noLocal.code, 1);
   assert.match(noLocal.stderr, new RegExp(`An image does not exist locally with the tag: ${reg}/not/here`));
 });
+
+/** The registry's manifest of ref (`repo:tag`), parsed, with its digest. */
+async function manifestOf(ref: string): Promise<{ digest: string; m: any }> {
+  const raw = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg}/${ref}`]);
+  assert.equal(raw.code, 0, raw.stderr);
+  const { createHash } = await import('node:crypto');
+  return { digest: `sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`, m: JSON.parse(raw.stdout) };
+}
+
+/**
+ * A proxy in front of the registry that misbehaves on blob GETs: `swap` serves another
+ * blob's bytes for the first layer (a digest mismatch), `cut` closes the connection half
+ * way through every blob over 64 KiB.
+ */
+async function badProxy(mode: 'swap' | 'cut', swap?: { from: string; to: string }): Promise<{ host: string; close: () => Promise<void>; blobGets: () => number }> {
+  let gets = 0;
+  const server = http.createServer((req, res) => {
+    let path = req.url ?? '/';
+    const blob = req.method === 'GET' && /\/blobs\/sha256:/.test(path);
+    if (blob) gets++;
+    if (blob && mode === 'swap' && swap && path.endsWith(swap.from)) path = path.replace(swap.from, swap.to);
+    const up = http.request({ host: '127.0.0.1', port, method: req.method, path, headers: req.headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      if (blob && mode === 'cut' && ur.statusCode === 200 && Number(ur.headers['content-length']) > 64 * 1024) {
+        const len = Number(ur.headers['content-length']);
+        let sent = 0;
+        ur.on('data', (c: Buffer) => {
+          if (sent + c.length >= len / 2) { res.write(c.subarray(0, Math.max(0, Math.floor(len / 2) - sent))); res.socket?.destroy(); ur.destroy(); return; }
+          sent += c.length;
+          res.write(c);
+        });
+        return;
+      }
+      ur.pipe(res);
+    });
+    up.once('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const p = (server.address() as net.AddressInfo).port;
+  return { host: `127.0.0.1:${p}`, blobGets: () => gets, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+test('a blob whose digest does not match, and a connection closed mid-blob: errors, retries, nothing left', async () => {
+  const name = 'bad/layers';
+  await makeImage(`${reg}/${name}:v1`, 256);
+  assert.equal((await d.cli(['push', `${reg}/${name}:v1`])).code, 0);
+  const { m } = await manifestOf(`${name}:v1`);
+  const [base, top] = m.layers.map((l: { digest: string }) => l.digest);
+  assert.equal((await d.cli(['rmi', `${reg}/${name}:v1`])).code, 0);
+  const before = await storeState();
+
+  const swap = await badProxy('swap', { from: top, to: base });
+  try {
+    const r = await d.cli(['pull', `${swap.host}/${name}:v1`]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`filesystem layer verification failed for digest ${top}`));
+    assert.equal(swap.blobGets(), 2, 'the config and the layer, no retry of a bad digest');
+  } finally { await swap.close(); }
+  assert.deepEqual(await storeState(), before);
+  assert.equal((await d.api('GET', `/images/${swap.host}/${name}:v1/json`)).status, 404);
+
+  const cut = await badProxy('cut');
+  try {
+    const r = await d.cli(['pull', `${cut.host}/${name}:v1`]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /Retrying in 1 second/);
+    assert.match(r.stderr, /unexpected EOF|aborted|socket hang up|ECONNRESET/);
+    assert.equal(cut.blobGets(), 1 + 5, 'the config, then five attempts at the layer');
+  } finally { await cut.close(); }
+  assert.deepEqual(await storeState(), before);
+});
+
+test('a manifest list: the linux/amd64 entry is pulled, its digest recorded; another platform only is refused', async () => {
+  const name = 'multi/arch';
+  await makeImage(`${reg}/${name}:amd64`, 64);
+  assert.equal((await d.cli(['push', `${reg}/${name}:amd64`])).code, 0);
+  const { digest, m } = await manifestOf(`${name}:amd64`);
+  const size = JSON.stringify(m, null, 3).length;
+  const index = (platforms: Array<[string, string]>) => Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: platforms.map(([os, architecture]) => ({ mediaType: m.mediaType, digest, size, platform: { os, architecture } })),
+  }));
+  const put = (tag: string, body: Buffer) => new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: `/v2/${name}/manifests/${tag}`, headers: { 'Content-Type': 'application/vnd.oci.image.index.v1+json' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.once('error', reject);
+    req.end(body);
+  });
+  const both = index([['linux', 'arm64'], ['linux', 'amd64']]);
+  assert.equal(await put('both', both), 201);
+  assert.equal(await put('armonly', index([['linux', 'arm64']])), 201);
+  const { createHash } = await import('node:crypto');
+  const indexDigest = `sha256:${createHash('sha256').update(both).digest('hex')}`;
+
+  const r = await d.cli(['pull', `${reg}/${name}:both`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^Digest: ${indexDigest}$`, 'm'));
+  const img = await inspect(`${reg}/${name}:both`);
+  assert.equal(img.Id, (await inspect(`${reg}/${name}:amd64`)).Id);
+  assert.ok(img.RepoDigests.includes(`${reg}/${name}@${indexDigest}`), img.RepoDigests);
+
+  const arm = await d.cli(['pull', `${reg}/${name}:armonly`]);
+  assert.equal(arm.code, 1);
+  assert.match(arm.stderr, /no matching manifest for linux\/amd64 in the manifest list entries/);
+  const plat = await d.cli(['pull', '--platform', 'linux/s390x', `${reg}/${name}:both`]);
+  assert.equal(plat.code, 1);
+  assert.match(plat.stderr, /no matching manifest for linux\/s390x in the manifest list entries/);
+});
+
+test('the docker CLI pushes to and pulls from a registry through berthd', async () => {
+  const name = `${reg}/docker-cli/img`;
+  await makeImage(`${name}:v1`, 64);
+  const docker = (...args: string[]) => run('docker', ['-H', d.host, ...args]);
+  const push = await docker('push', `${name}:v1`);
+  assert.equal(push.code, 0, push.stderr);
+  assert.match(push.stdout, new RegExp(`^The push refers to repository \\[${esc(name)}\\]$`, 'm'));
+  assert.match(push.stdout, /^v1: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+  assert.equal((await docker('rmi', `${name}:v1`)).code, 0);
+  const pull = await docker('pull', `${name}:v1`);
+  assert.equal(pull.code, 0, pull.stderr);
+  assert.match(pull.stdout, /: Pull complete$/m);
+  assert.match(pull.stdout, new RegExp(`^Status: Downloaded newer image for ${esc(name)}:v1$`, 'm'));
+  const missing = await docker('pull', `${reg}/docker-cli/img:none`);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, new RegExp(`Error response from daemon: manifest for ${esc(reg)}/docker-cli/img:none not found: manifest unknown: manifest unknown`));
+});

@@ -47,14 +47,15 @@ function pullError(err: unknown, ref: Reference): unknown {
   return err;
 }
 
-async function resolveManifest(repo: Repository, reference: string, want: Platform, explicit: boolean, signal?: AbortSignal): Promise<FetchedManifest & { kind: 'image' }> {
+/** The image manifest for want, and the digest the reference resolved to (an index's own, as Docker records). */
+async function resolveManifest(repo: Repository, reference: string, want: Platform, signal?: AbortSignal): Promise<{ m: FetchedManifest & { kind: 'image' }; digest: string }> {
   const m = await repo.getManifest(reference, signal);
-  if (m.kind === 'image') return m;
+  if (m.kind === 'image') return { m, digest: m.digest };
   const d = selectPlatform(m.index, want);
-  if (!d) throw new NotFound(`no matching manifest for ${formatPlatform(want)} in the manifest list entries${explicit ? '' : ''}`);
+  if (!d) throw new NotFound(`no matching manifest for ${formatPlatform(want)} in the manifest list entries`);
   const inner = await repo.getManifest(d.digest, signal);
   if (inner.kind !== 'image') throw new InvalidArgument(`manifest ${d.digest}: an index inside an index is not supported`);
-  return inner;
+  return { m: inner, digest: m.digest };
 }
 
 /** Runs fns with at most n at once; every one settles before the first error is thrown. */
@@ -82,8 +83,9 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
   const repo = deps.registry.repository(ref.domain, ref.path, ['pull']);
   const reference = ref.digest ?? ref.tag ?? 'latest';
   let m: FetchedManifest & { kind: 'image' };
+  let topDigest: string;
   try {
-    m = await resolveManifest(repo, reference, want, explicit, opts.signal);
+    ({ m, digest: topDigest } = await resolveManifest(repo, reference, want, opts.signal));
   } catch (err) {
     throw pullError(err, ref);
   }
@@ -133,12 +135,12 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
     for (const [i, l] of layers.entries()) await deps.metadata.add(diffIds[i], { digest: l.digest, size: l.size, repo: repoName });
   }
   const img = await store.add(configBytes);
-  const digestRef = formatFull({ domain: ref.domain, path: ref.path, digest: m.digest });
+  const digestRef = formatFull({ domain: ref.domain, path: ref.path, digest: topDigest });
   const tagRef = ref.tag ? formatFull({ domain: ref.domain, path: ref.path, tag: ref.tag }) : undefined;
   const upToDate = tagRef ? store.refs.get(tagRef) === id : store.refs.get(digestRef) === id;
   if (tagRef && !upToDate) await addTag(store, img, tagRef);
   if (store.refs.get(digestRef) !== id) await store.refs.set(digestRef, id);
-  emit({ status: `Digest: ${m.digest}` });
+  emit({ status: `Digest: ${topDigest}` });
   emit({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${formatFamiliar(ref)}` });
   deps.onPulled?.(id, formatFamiliar(ref));
   return id;
