@@ -1,7 +1,7 @@
 /**
  * The compose keys berth supports and the shape each value must have. Each object shape
- * names where the compose specification defines the same object (`spec`: a path of
- * property names from the schema's root), so a test checks every key here against the
+ * names where the compose specification defines the same object (`spec`: a `/`-separated path
+ * from the schema's root, `$ref`s followed), so a test checks every key here against the
  * specification without the product reading it.
  */
 
@@ -18,44 +18,44 @@ const either = (expected: string, ...options: Shape[]): Shape => ({ kind: 'eithe
 const listOf = (item: Shape): Shape => ({ kind: 'listOf', item });
 const mapOf = (value: Shape): Shape => ({ kind: 'mapOf', value });
 
-const SVC = 'definitions.service.properties';
+const SVC = 'definitions/service/properties';
 
-const build = either('a string or a mapping', s('string'), obj(`${SVC}.build.oneOf[1]`, {
+const build = either('a string or a mapping', s('string'), obj(`${SVC}/build/oneOf/1`, {
   context: s('string'), dockerfile: s('string'), args: s('dictOrList'), target: s('string'), labels: s('dictOrList'),
 }));
-const healthcheck = obj('definitions.healthcheck', {
+const healthcheck = obj('definitions/healthcheck', {
   test: s('command'), interval: s('duration'), timeout: s('duration'), start_period: s('duration'),
   start_interval: s('duration'), retries: s('int'), disable: s('bool'),
 });
-const limits = obj('definitions.deployment.properties.resources.properties.limits', { cpus: s('scalar'), memory: s('string'), pids: s('int') });
-const deploy = obj('definitions.deployment', {
+const limits = obj('definitions/deployment/properties/resources/properties/limits', { cpus: s('scalar'), memory: s('string'), pids: s('int') });
+const deploy = obj('definitions/deployment', {
   replicas: s('int'),
-  resources: obj('definitions.deployment.properties.resources', { limits, reservations: obj('definitions.deployment.properties.resources.properties.reservations', { cpus: s('scalar'), memory: s('string') }) }),
+  resources: obj('definitions/deployment/properties/resources', { limits, reservations: obj('definitions/deployment/properties/resources/properties/reservations', { cpus: s('scalar'), memory: s('string') }) }),
   labels: s('dictOrList'),
 });
-const port = either('a port number, a string or a mapping', s('scalar'), obj(`${SVC}.ports.items.oneOf[2]`, {
+const port = either('a port number, a string or a mapping', s('scalar'), obj(`${SVC}/ports/items/oneOf/2`, {
   target: s('scalar'), published: s('scalar'), host_ip: s('string'), protocol: s('string'), mode: s('string'), name: s('string'),
 }));
-const volume = either('a string or a mapping', s('string'), obj(`${SVC}.volumes.items.oneOf[1]`, {
+const volume = either('a string or a mapping', s('string'), obj(`${SVC}/volumes/items/oneOf/1`, {
   type: s('string'), source: s('string'), target: s('string'), read_only: s('bool'),
-  volume: obj(`${SVC}.volumes.items.oneOf[1].properties.volume`, { nocopy: s('bool') }),
-  bind: obj(`${SVC}.volumes.items.oneOf[1].properties.bind`, { create_host_path: s('bool'), propagation: s('string') }),
-  tmpfs: obj(`${SVC}.volumes.items.oneOf[1].properties.tmpfs`, { size: s('scalar'), mode: s('scalar') }),
+  volume: obj(`${SVC}/volumes/items/oneOf/1/properties/volume`, { nocopy: s('bool') }),
+  bind: obj(`${SVC}/volumes/items/oneOf/1/properties/bind`, { create_host_path: s('bool'), propagation: s('string') }),
+  tmpfs: obj(`${SVC}/volumes/items/oneOf/1/properties/tmpfs`, { size: s('scalar'), mode: s('scalar') }),
 }));
-const serviceNetwork = either('a mapping or null', obj(`${SVC}.networks.oneOf[1].patternProperties.^[a-zA-Z0-9._-]+$.oneOf[0]`, {
+const serviceNetwork = either('a mapping or null', obj(`${SVC}/networks/oneOf/1/patternProperties/^[a-zA-Z0-9._-]+$/oneOf/0`, {
   aliases: s('strings'), ipv4_address: s('string'),
 }), s('null'));
-const dependsOn = either('a list of service names or a mapping', s('strings'), mapOf(obj(`${SVC}.depends_on.oneOf[1].patternProperties.^[a-zA-Z0-9._-]+$`, {
+const dependsOn = either('a list of service names or a mapping', s('strings'), mapOf(obj(`${SVC}/depends_on/oneOf/1/patternProperties/^[a-zA-Z0-9._-]+$`, {
   condition: s('string'), required: s('bool'), restart: s('bool'),
 })));
-const fileRef = either('a name or a mapping', s('string'), obj('definitions.service_config_or_secret.items.oneOf[1]', {
+const fileRef = either('a name or a mapping', s('string'), obj('definitions/service_config_or_secret/items/oneOf/1', {
   source: s('string'), target: s('string'), uid: s('string'), gid: s('string'), mode: s('scalar'),
 }));
-const ulimit = either('a number or a mapping with soft and hard', s('int'), obj('definitions.ulimits.patternProperties.^[a-z]+$.oneOf[1]', { soft: s('int'), hard: s('int') }));
+const ulimit = either('a number or a mapping with soft and hard', s('int'), obj('definitions/ulimits/patternProperties/^[a-z]+$/oneOf/1', { soft: s('int'), hard: s('int') }));
 
-export const SERVICE: Shape = obj('definitions.service', {
+export const SERVICE: Shape = obj('definitions/service', {
   image: s('string'), build, command: s('command'), entrypoint: s('command'),
-  environment: s('dictOrList'), env_file: either('a string or a list', s('string'), listOf(either('a path or a mapping', s('string'), obj('definitions.env_file.oneOf[1].items.oneOf[1]', { path: s('string'), required: s('bool') })))),
+  environment: s('dictOrList'), env_file: either('a string or a list', s('string'), listOf(either('a path or a mapping', s('string'), obj('definitions/env_file/oneOf/1/items/oneOf/1', { path: s('string'), required: s('bool') })))),
   ports: listOf(port), expose: s('strings'), volumes: listOf(volume),
   networks: either('a list of network names or a mapping', s('strings'), mapOf(serviceNetwork)),
   depends_on: dependsOn, healthcheck, restart: s('string'), deploy, profiles: s('strings'), links: s('strings'),
@@ -68,16 +68,16 @@ export const SERVICE: Shape = obj('definitions.service', {
 });
 
 const external = either('a boolean or a mapping', s('bool'), s('any'));
-const NETWORK = either('a mapping or null', obj('definitions.network', {
+const NETWORK = either('a mapping or null', obj('definitions/network', {
   name: s('string'), driver: s('string'), external, internal: s('bool'), labels: s('dictOrList'), attachable: s('bool'),
-  ipam: obj('definitions.network.properties.ipam', { driver: s('string'), config: listOf(obj('definitions.network.properties.ipam.properties.config.items', { subnet: s('string'), gateway: s('string'), ip_range: s('string') })) }),
+  ipam: obj('definitions/network/properties/ipam', { driver: s('string'), config: listOf(obj('definitions/network/properties/ipam/properties/config/items', { subnet: s('string'), gateway: s('string'), ip_range: s('string') })) }),
   driver_opts: s('dict'),
 }), s('null'));
-const VOLUME = either('a mapping or null', obj('definitions.volume', {
+const VOLUME = either('a mapping or null', obj('definitions/volume', {
   name: s('string'), driver: s('string'), external, labels: s('dictOrList'), driver_opts: s('dict'),
 }), s('null'));
-const SECRET = obj('definitions.secret', { file: s('string'), name: s('string') });
-const CONFIG = obj('definitions.config', { file: s('string'), name: s('string') });
+const SECRET = obj('definitions/secret', { file: s('string'), name: s('string') });
+const CONFIG = obj('definitions/config', { file: s('string'), name: s('string') });
 
 export const TOP: Shape = obj('', {
   version: s('any'), name: s('string'), services: mapOf(SERVICE), networks: mapOf(NETWORK), volumes: mapOf(VOLUME),
