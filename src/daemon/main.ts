@@ -2,6 +2,7 @@ import { mkdir, unlink, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { wireEngine } from './wire';
+import { protectDaemonFromOom } from './wire-cgroups';
 import { checkedAddresses, listenTcp, listenUnix, readTlsFiles, serverTlsOptions } from './listeners';
 import { createApiServer } from '../server/http-server';
 import { log, setLogLevel } from '../lib/logger';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     if (old && old !== process.pid) { process.kill(old, 0); throw new Error(`pid file found, ensure berthd is not running or delete ${pidFile}`); }
   } catch (e) { if (!hasErrno(e, 'ENOENT') && !hasErrno(e, 'ESRCH')) throw e; }
   await writeFile(pidFile, String(process.pid));
+  await protectDaemonFromOom();
   const engine = await wireEngine(cfg);
   const servers: import('node:http').Server[] = [];
   const sockets: string[] = [];

@@ -29,6 +29,7 @@ import type { ContainerRecord } from '../services/containers';
 import { InvalidArgument } from '../errdefs';
 import { log } from '../lib/logger';
 import { daemonRlimits, daemonCapabilities } from './rlimits';
+import { wireCgroups } from './wire-cgroups';
 import { crunRefusal } from './runtime-check';
 import type { DaemonConfig } from './config';
 
@@ -95,6 +96,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     rootfs: images.rootfs,
     paths: { dataRoot: cfg.dataRoot, execRoot: cfg.execRoot },
     rlimits: await daemonRlimits(),
+    cgroups: wireCgroups(),
     events: (action, rec, extra) => events.publish('container', action, rec.id, { image: rec.config.Image, name: rec.name, ...rec.config.Labels, ...extra }),
   });
   await images.init();

@@ -4,7 +4,7 @@ import { sendJson, sendStatus } from '../respond';
 import { parseBool, parseFilters, apiAtLeast } from '../../engine-api';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
 import { dockerTimestamp } from '../../lib/k8s-log';
-import { readLogs, logPath, containerFilter, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
+import { readLogs, logPath, containerFilter, createWarnings, type ContainerService, type ContainerRecord, type WaitCondition } from '../../services/containers';
 import { containerInspect, containerSummary } from '../dto/container-dto';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
@@ -40,7 +40,7 @@ export function containerRoutes(router: Router, svc: ContainerService, list?: Co
       body.HostConfig = { ...hc, NetworkMode: 'bridge' };
     }
     const rec = await svc.create({ name: ctx.query.get('name') ?? undefined, body });
-    sendJson(res(ctx), 201, { Id: rec.id, Warnings: [] });
+    sendJson(res(ctx), 201, { Id: rec.id, Warnings: createWarnings.get(rec) ?? [] });
   });
 
   router.add('GET', '/containers/json', async (ctx) => {

@@ -125,6 +125,8 @@ export class ContainerService {
       code = 137;
     }
     const exitCode = Number.isFinite(code) ? code : 255;
+    // Read before the runtime's delete removes the cgroup that counts the kills.
+    const oomKilled = await this.ctx.cgroups?.oomKilled(id).catch(() => false) ?? false;
     const sandbox = rec.sandbox;
     const release = async () => {
       // The process is gone: its runtime state, namespace and mount are released side by side.
@@ -141,7 +143,7 @@ export class ContainerService {
       await syncLinkFirewall(this.ctx);
       this.exitListeners.forEach((l) => l(id));
     };
-    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString() };
+    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: new Date().toISOString() };
     rec.sandbox = undefined;
     this.ctx.events('die', rec, { exitCode: String(exitCode) });
     if (this.restarts(rec)) {

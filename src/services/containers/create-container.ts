@@ -14,6 +14,7 @@ import { normalizeLinks } from './links';
 import { validatePorts } from './ports';
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health';
 import { logSettings } from './logging';
+import { RESOURCE_DEFAULTS, checkResources, createWarnings, defaultHostInfo } from './resources';
 import { validateSecurity } from './security';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
@@ -57,7 +58,8 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   if (name !== undefined && name !== '' && !isValidContainerName(name)) {
     throw new InvalidArgument(`Invalid container name (${req.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
-  const hc = b.HostConfig ?? {};
+  const hc: Partial<HostConfig> = { ...RESOURCE_DEFAULTS, ...b.HostConfig };
+  const warnings = checkResources(hc, ctx.cgroups?.host ?? defaultHostInfo());
   const restart = (hc.RestartPolicy?.Name ?? '') as string;
   if (!RESTART_POLICIES.includes(restart)) throw new InvalidArgument(`invalid restart policy '${restart}'`);
   if (hc.AutoRemove && restart !== '' && restart !== 'no') {
@@ -165,6 +167,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     throw e;
   }
   ctx.events('create', rec);
+  if (warnings.length) createWarnings.set(rec, warnings);
   return rec;
 }
 

@@ -6,6 +6,7 @@ import type { NetworkAttacher } from '../../core/network';
 import type { PortPublisher } from './ports-publisher';
 import type { MountHost, Volume, VolumeRequest } from '../../core/volumes';
 import type { EtcHooks } from './etc-hooks';
+import type { ContainerCgroups } from './resources';
 
 /** The image facts a container needs: its ID and the runtime defaults in its config. */
 export interface ImageForContainer {
@@ -76,4 +77,6 @@ export interface ContainerContext {
   events: (action: string, rec: ContainerRecord, extra?: Record<string, string>) => void;
   /** Embedded DNS, host-gateway and the link firewall, for the /etc files and links. */
   etc?: EtcHooks;
+  /** The host's cgroups and running containers' ones; absent: no limits applied live (unit tests). */
+  cgroups?: ContainerCgroups;
 }

@@ -15,3 +15,4 @@ export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';
 export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './health';
 export { validatePorts, wantedPorts, portKey, type WantedPort } from './ports';
 export { PortPublisher, type PortPublisherOptions, type PublishTarget } from './ports-publisher';
+export { createWarnings, type ContainerCgroups, type CgroupHostInfo } from './resources';

@@ -1,6 +1,8 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildOciSpec, effectiveCapabilities } from '../../core/runtime';
+import { ociResources, withResources, withUlimits, type ResourceSettings } from '../../core/runtime/oci-resources';
+import { blockDeviceNumbers } from './resources';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveGroupAdd, resolveUser } from './user';
 import { securitySpec } from './security';
@@ -64,7 +66,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       setupEtcFiles(ctx, rec, sandbox),
     ]);
     const c = rec.config;
-    const spec = buildOciSpec({
+    const spec = withResources(buildOciSpec({
       args: hc.Init ? [DOCKER_INIT, '--', rec.path, ...rec.args] : [rec.path, ...rec.args],
       env: withDefaults(withLinkEnv(c.Env, etc.env), c.Hostname, c.Tty),
       cwd: c.WorkingDir || '/',
@@ -85,7 +87,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       cgroupsPath: `/berth/${rec.id}`,
       shmSize: hc.ShmSize || 67108864,
       hostCapabilities: ctx.hostCapabilities,
-    });
+    }), ociResources(hc as ResourceSettings, blockDeviceNumbers), { rlimits: withUlimits(ctx.rlimits, hc.Ulimits as ResourceSettings['Ulimits']), oomScoreAdj: hc.OomScoreAdj as number | undefined });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
     mark('bundle');
     const logs = logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);

@@ -8,9 +8,10 @@ import { addHealthFlags, buildHealthcheck, type HealthFlags } from './health-fla
 import { addEtcFlags, buildEtcSettings, type EtcFlags } from './etc-flags';
 import { addNetworkFlags, endpointsConfig, type NetworkFlags } from './network-flags';
 import { addMountFlags, buildMountSettings, type MountFlags } from './mount-flags';
+import { addResourceFlags, resourceHostConfig, type ResourceFlags } from './resource-flags';
 import { addSecurityFlags, buildSecuritySettings, type SecurityFlags } from './security-flags';
 
-export interface CreateFlags extends NetworkFlags, HealthFlags, EtcFlags, MountFlags, SecurityFlags {
+export interface CreateFlags extends NetworkFlags, HealthFlags, EtcFlags, MountFlags, SecurityFlags, ResourceFlags {
   interactive?: boolean; tty?: boolean; rm?: boolean; name?: string;
   env?: string[]; envFile?: string[]; workdir?: string; user?: string; entrypoint?: string;
   hostname?: string; network?: string; net?: string; label?: string[]; restart?: string;
@@ -21,7 +22,7 @@ export interface CreateFlags extends NetworkFlags, HealthFlags, EtcFlags, MountF
 }
 
 export function addCreateFlags(cmd: Command): Command {
-  return addSecurityFlags(addNetworkFlags(addMountFlags(addEtcFlags(addHealthFlags(cmd
+  return addResourceFlags(addSecurityFlags(addNetworkFlags(addMountFlags(addEtcFlags(addHealthFlags(cmd
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
@@ -52,7 +53,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--runtime <string>', 'Runtime to use for this container')
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
-    .option('--platform <string>', 'Set platform if server is multi-platform capable'))))));
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')))))));
 }
 
 /** `-e K` takes K's value from the CLI's environment; without one it is sent bare, as docker does. */
@@ -144,6 +145,7 @@ export function buildCreateRequest(f: CreateFlags, image: string, args: string[]
       ...(f.init ? { Init: true } : {}),
       ...(f.tmpfs?.length ? { Tmpfs: Object.fromEntries(f.tmpfs.map((t) => { const i = t.indexOf(':'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; })) } : {}),
       ...(f.runtime ? { Runtime: f.runtime } : {}),
+      ...resourceHostConfig(f),
       LogConfig: logConfig,
       ...etc.hostConfig,
       ...mountHostConfig,

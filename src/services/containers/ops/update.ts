@@ -1,16 +1,14 @@
 /**
  * `POST /containers/{id}/update`: the restart policy takes effect at once; resource limits are
- * recorded in HostConfig (applied to the cgroup at the next start).
+ * checked as Docker checks them, recorded in HostConfig and written to a running container's
+ * cgroup (the record keeps the old limits when the kernel refuses the new ones).
  */
-import { InvalidArgument } from '../../../errdefs';
+import { InvalidArgument, findBerthError } from '../../../errdefs';
 import type { ContainerService } from '../container-service';
 import type { RestartPolicy } from '../types';
+import { cgroupUpdateOf, mergeResourceUpdate, RESOURCE_FIELDS } from '../resources-update';
 
-/** The resource fields of UpdateConfig berth records. */
-export const RESOURCE_FIELDS = [
-  'CpuShares', 'Memory', 'NanoCpus', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod', 'CpuRealtimeRuntime',
-  'CpusetCpus', 'CpusetMems', 'BlkioWeight', 'MemoryReservation', 'MemorySwap', 'KernelMemory', 'PidsLimit',
-] as const;
+export { RESOURCE_FIELDS };
 
 export interface UpdateBody { RestartPolicy?: Partial<RestartPolicy>; [field: string]: unknown }
 
@@ -36,12 +34,20 @@ export async function updateContainer(svc: ContainerService, ref: string, body: 
     }
     hc.RestartPolicy = policy;
   }
-  for (const f of RESOURCE_FIELDS) {
-    const v = body[f];
-    if (v !== undefined && v !== null && v !== 0 && v !== '') hc[f] = v;
+  const { merged, changed, warnings } = mergeResourceUpdate(rec.id, hc, body, svc.ctx.cgroups);
+  Object.assign(hc, merged);
+  const live = cgroupUpdateOf(changed, merged);
+  if ((rec.state.status === 'running' || rec.state.status === 'paused') && svc.ctx.cgroups && Object.keys(live).length) {
+    try {
+      await svc.ctx.cgroups.update(rec.id, live);
+    } catch (e) {
+      const be = findBerthError(e);
+      if (!be || be.code !== 'INVALID_ARGUMENT') throw e;
+      throw new InvalidArgument(`Cannot update container ${rec.id}: ${be.message}`, { cause: e });
+    }
   }
   rec.hostConfig = hc;
   await svc.store.save(rec);
   svc.ctx.events('update', rec);
-  return { Warnings: [] };
+  return { Warnings: warnings };
 }

@@ -1,0 +1,43 @@
+/**
+ * What the host's cgroups support, read once at daemon start (moby's pkg/sysinfo): the CPUs
+ * and memory nodes a container may be pinned to, whether swap and block I/O weight can be
+ * limited. Validation of resource requests is made against this.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+export interface CgroupHostInfo {
+  numCpus: number;
+  /** cpuset lists, e.g. `0-1`. */
+  cpus: string;
+  mems: string;
+  swapLimit: boolean;
+  blkioWeight: boolean;
+  /** The v1 memory controller's OOM-killer switch. */
+  oomKillDisable: boolean;
+}
+
+const read = (p: string, dflt: string) => { try { return readFileSync(p, 'utf8').trim(); } catch { return dflt; } };
+
+export function readCgroupHostInfo(root = '/sys/fs/cgroup'): CgroupHostInfo {
+  const numCpus = cpus().length || 1;
+  if (existsSync(join(root, 'cgroup.controllers'))) {
+    return {
+      numCpus,
+      cpus: read(join(root, 'cpuset.cpus.effective'), `0-${numCpus - 1}`),
+      mems: read(join(root, 'cpuset.mems.effective'), '0'),
+      swapLimit: existsSync(join(root, 'init.scope', 'memory.swap.max')) || read(join(root, 'cgroup.subtree_control'), '').includes('memory'),
+      blkioWeight: false,
+      oomKillDisable: false,
+    };
+  }
+  return {
+    numCpus,
+    cpus: read(join(root, 'cpuset', 'cpuset.effective_cpus'), `0-${numCpus - 1}`),
+    mems: read(join(root, 'cpuset', 'cpuset.effective_mems'), '0'),
+    swapLimit: existsSync(join(root, 'memory', 'memory.memsw.limit_in_bytes')),
+    blkioWeight: existsSync(join(root, 'blkio', 'blkio.weight')),
+    oomKillDisable: existsSync(join(root, 'memory', 'memory.oom_control')),
+  };
+}
