@@ -10,3 +10,4 @@ export { BuildApi, type BuildQuery, type BuildMessage, type BuildCachePruneRepor
 export { ArchiveApi, type ContainerPathStat, type ContainerChange } from './archive';
 export { VolumesApi, type VolumeInfo, type VolumeCreateBody, type VolumesPruneReport } from './volumes';
 export { NetworksApi, type NetworkResource, type NetworkCreateBody, type EndpointSettings } from './networks';
+export { RegistryApi, type AuthBody, type AuthResponse, type ImageSearchResult, type SearchQuery } from './registry';

@@ -29,6 +29,10 @@ export interface DaemonConfig {
   icc: boolean;
   /** What `host-gateway` in --add-host stands for (default: the default bridge's gateway). */
   hostGatewayIp?: string;
+  /** daemon.json `registry-mirrors`: tried before Docker Hub for docker.io images. */
+  registryMirrors: string[];
+  /** daemon.json `insecure-registries`: CIDRs or host[:port], reached without TLS verification or over http. */
+  insecureRegistries: string[];
 }
 
 const DEFAULTS = {
@@ -47,7 +51,7 @@ interface DaemonJson {
   hosts?: string[]; 'data-root'?: string; 'exec-root'?: string; 'log-level'?: string;
   'default-runtime'?: string; bip?: string; 'live-restore'?: boolean; bridge?: string;
   'default-address-pools'?: PoolSpec[]; 'ip-forward'?: boolean; iptables?: boolean;
-  icc?: boolean; 'host-gateway-ip'?: string;
+  icc?: boolean; 'host-gateway-ip'?: string; 'registry-mirrors'?: string[]; 'insecure-registries'?: string[];
 }
 
 export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
@@ -68,12 +72,14 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .option('--no-iptables', 'Add no nftables rules')
     .option('--icc [bool]', 'Enable inter-container communication (default true)', (v: string) => v !== 'false')
     .option('--host-gateway-ip <ip>', 'IP address that the special \'host-gateway\' string in --add-host resolves to')
+    .option('--registry-mirror <url>', 'Preferred registry mirror', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--insecure-registry <host>', 'Enable insecure registry communication', (v: string, prev: string[] = []) => [...prev, v])
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
   addTlsFlags(program);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string }>();
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string; registryMirror?: string[]; insecureRegistry?: string[] }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
   let file: DaemonJson = {};
   try {
@@ -101,6 +107,8 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     iptables: o.iptables ?? file.iptables ?? true,
     icc: o.icc ?? file.icc ?? true,
     hostGatewayIp: o.hostGatewayIp ?? file['host-gateway-ip'],
+    registryMirrors: [...(file['registry-mirrors'] ?? []), ...(o.registryMirror ?? [])],
+    insecureRegistries: [...(file['insecure-registries'] ?? []), ...(o.insecureRegistry ?? [])],
   };
 }
 

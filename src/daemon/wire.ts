@@ -24,6 +24,7 @@ import { wireNetworks } from './wire-networks';
 import { wireEtc } from './wire-etc';
 import { wirePorts } from './wire-ports';
 import { wireVolumes } from './wire-volumes';
+import { wireRegistry } from './wire-registry';
 import { ContainerStore } from '../services/containers/container-store';
 import type { ContainerRecord } from '../services/containers';
 import { InvalidArgument } from '../errdefs';
@@ -134,6 +135,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   vols.routes(router);
   commitRoutes(router, containers, images);
   buildRoutes(router, builds);
+  wireRegistry(cfg).routes(router);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: async () => { health.close(); await containers.close(); await etc.close(); } };
 }

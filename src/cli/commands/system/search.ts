@@ -1,0 +1,49 @@
+/** `berth search`: Docker Hub's search, or a private registry's catalog, through GET /images/search. */
+import type { Command } from 'commander';
+import { checkArgs, collect, intArg, newCommand } from '../../command-kit';
+import type { CliContext } from '../../context';
+import { RegistryApi, type ImageSearchResult } from '../../../client';
+import { renderRows } from '../../formatters/format';
+import { parseFilterFlags } from '../container/ps';
+import { registryAuthHeader } from '../../credentials';
+
+interface SearchFlags { filter?: string[]; format?: string; limit?: number; noTrunc?: boolean }
+
+const SEARCH_FORMAT = 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}';
+const SEARCH_HEADERS: Record<string, string> = { Name: 'NAME', Description: 'DESCRIPTION', StarCount: 'STARS', IsOfficial: 'OFFICIAL', IsAutomated: 'AUTOMATED' };
+
+/** Go's stringutils.Ellipsis: at most `max` characters, the last one `…` when cut. */
+function ellipsis(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+}
+
+export function searchContext(r: ImageSearchResult, trunc: boolean): Record<string, unknown> {
+  const desc = (r.description ?? '').replace(/[\n\r]/g, ' ');
+  return {
+    Name: r.name,
+    Description: trunc ? ellipsis(desc, 45) : desc,
+    StarCount: String(r.star_count ?? 0),
+    IsOfficial: r.is_official ? '[OK]' : '',
+    IsAutomated: r.is_automated ? '[OK]' : '',
+  };
+}
+
+export function searchCommand(ctx: CliContext): Command {
+  const cmd = newCommand('search', '[OPTIONS] TERM', 'Search the Docker Hub for images')
+    .option('-f, --filter <filter>', 'Filter output based on conditions provided', collect)
+    .option('--format <string>', 'Pretty-print search using a Go template')
+    .option('--limit <int>', 'Max number of search results (default 25)', intArg('--limit'))
+    .option('--no-trunc', "Don't truncate output")
+    .argument('[args...]');
+  return cmd.action(async (args: string[], f: SearchFlags & { trunc?: boolean }) => {
+    checkArgs(cmd, args, 1, 1);
+    const term = args[0];
+    const results = await new RegistryApi(ctx.client.transport).search({
+      term, limit: f.limit ?? 25, filters: parseFilterFlags(f.filter), registryAuth: await registryAuthHeader(`${term}/x`, ctx.env),
+    });
+    const trunc = f.trunc !== false;
+    const format = !f.format || f.format === 'table' ? SEARCH_FORMAT : f.format;
+    ctx.out(renderRows(format, results, { headers: SEARCH_HEADERS, toContext: (r) => searchContext(r, trunc) }));
+  });
+}
