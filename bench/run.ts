@@ -26,6 +26,7 @@ import { BuildCases, BUILD_TARGETS } from './build-cases';
 import { makeBusyboxBundle } from './runc-bundle';
 import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 import { NetworkCases } from './network-cases';
+import { RegistryCases } from './registry-cases';
 
 const BERTH_SOCK = '/run/berth/berth.sock';
 const DOCKER_SOCK = '/var/run/docker.sock';
@@ -122,6 +123,7 @@ async function main(): Promise<number> {
   const imageTargets: ImageTarget[] = [];
   const imageNames = new Set<string>();
   const networks = new NetworkCases(BERTH_SOCK, tag);
+  let registry: RegistryCases | undefined;
   const rows: Row[] = [];
   const skipped: Row[] = [];
   const skip = (name: string, error: string) => skipped.push({ name, samples: [], error });
@@ -216,6 +218,10 @@ async function main(): Promise<number> {
       imageNames.add(c.name);
       cases.push(c);
     }
+    if (cli && berthCli) {
+      registry = new RegistryCases(tmp, tag, imageN, cli, dockerUp ? DOCKER_SOCK : undefined);
+      for (const c of registry.cases()) { imageNames.add(c.name); cases.push(c); }
+    }
     cases.push(...psCases);
 
     for (const c of cases) {
@@ -228,6 +234,7 @@ async function main(): Promise<number> {
     for (const t of targets) await t.cleanup();
     await networks.cleanup();
     await images.cleanup();
+    await registry?.cleanup();
     await builds.cleanup(imageTargets);
     await attempt(`delete runc containers under ${runcRoot}`, async () => {
       if (!existsSync(runcRoot)) return;
@@ -252,6 +259,11 @@ async function main(): Promise<number> {
   if (pairs.length) {
     process.stdout.write(`\nimage cases: ${imageN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI); target <= ${IMAGE_TARGET}\n\n`);
     process.stdout.write(formatComparison(rows, pairs, IMAGE_TARGET) + '\n');
+  }
+  const registryPairs = registry?.pairs().filter((p) => rows.some((r) => r.name === p.subject)) ?? [];
+  if (registryPairs.length) {
+    process.stdout.write(`\nregistry cases (a private berthd of this build and the Docker engine, one local docker-registry): ${imageN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI); target <= ${IMAGE_TARGET}\n\n`);
+    process.stdout.write(formatComparison(rows, registryPairs, IMAGE_TARGET) + '\n');
   }
   for (const op of builds.ops) {
     const buildPairs = builds.pairs(imageTargets, op).filter((p) => rows.some((r) => r.name === p.subject));

@@ -25,6 +25,16 @@ export function isConnectionError(err: unknown): boolean {
     || (err as Error)?.message === 'aborted' || (err as { retryable?: boolean })?.retryable === true;
 }
 
+/** A failed connection in Go's words, as Docker reports it (`dial tcp h:p: connect: connection refused`). */
+function dialError(host: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const hp = host.includes(':') ? host : `${host}:443`;
+  if (code === 'ECONNREFUSED') return `dial tcp ${hp}: connect: connection refused`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `dial tcp: lookup ${host.replace(/:\d+$/, '')}: no such host`;
+  if (code === 'ETIMEDOUT') return `dial tcp ${hp}: i/o timeout`;
+  return (err as Error).message;
+}
+
 export class RegistryClient {
   private readonly endpoints = new Map<string, Promise<{ ep: Endpoint; base: string }>>();
   private readonly tokens = new Map<string, Token>();
@@ -54,17 +64,19 @@ export class RegistryClient {
     const ep = await resolveEndpoint(domain, this.opts);
     const schemes = ep.insecure ? ['https', 'http'] : ['https'];
     let last: unknown;
+    let lastUrl = '';
     for (const s of schemes) {
       const base = `${s}://${ep.host}`;
+      lastUrl = `${base}/v2/`;
       try {
-        const res = await send(ep, { method: 'GET', url: new URL(`${base}/v2/`) });
+        const res = await send(ep, { method: 'GET', url: new URL(lastUrl) });
         res.resume();
         return { ep, base };
       } catch (err) {
         last = err;
       }
     }
-    throw new Unavailable(`Get "https://${ep.host}/v2/": ${(last as Error).message}`, { cause: last });
+    throw new Unavailable(`Get "${lastUrl}": ${dialError(ep.host, last)}`, { cause: last });
   }
 
   /** Sends req with the auth this domain wants; on a 401 answers the challenge once and retries (Buffer bodies only). */

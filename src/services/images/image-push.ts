@@ -107,16 +107,18 @@ export async function pushImage(deps: PushDeps, opts: PushOptions, emit: Progres
   const { ref } = opts;
   if (ref.digest) throw new InvalidArgument('cannot push a digest reference');
   const name = formatFull({ domain: ref.domain, path: ref.path });
+  // Docker names the repository first, then finds (or misses) the local image
+  emit({ status: `The push refers to repository [${name}]` });
   const tags = ref.tag ? [ref.tag]
     : deps.store.refs.all().map(([r]) => r).filter((r) => r.startsWith(`${name}:`)).map((r) => r.slice(name.length + 1)).sort();
+  const missing = () => new NotFound(`An image does not exist locally with the tag: ${formatFamiliar({ domain: ref.domain, path: ref.path })}`);
   const images = tags.map((t) => {
     const id = deps.store.refs.get(`${name}:${t}`);
     const img = id ? deps.store.images.get(id as `sha256:${string}`) : undefined;
-    if (!img) throw new NotFound(`An image does not exist locally with the tag: ${formatFamiliar({ domain: ref.domain, path: ref.path })}`);
+    if (!img) throw missing();
     return img;
   });
-  if (!images.length) throw new NotFound(`An image does not exist locally with the tag: ${formatFamiliar({ domain: ref.domain, path: ref.path })}`);
+  if (!images.length) throw missing();
   const repo = deps.registry.repository(ref.domain, ref.path, ['pull', 'push']);
-  emit({ status: `The push refers to repository [${name}]` });
   for (const [i, t] of tags.entries()) await pushTag(deps, repo, { ...ref, tag: t }, images[i], emit);
 }
