@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { InvalidArgument, Unavailable } from '../../errdefs';
-import { MANIFEST_ACCEPT, MEDIA, type FetchedManifest, type ImageManifest, type ManifestIndex, type RegistryAuth } from '../../core/remotes';
+import { MANIFEST_ACCEPT, MEDIA, type FetchedManifest, type ImageManifest, type ManifestIndex, type Registry, type RegistryAuth, type RegistryRepository } from '../../core/remotes';
 import { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint';
 import { readBody, send, type HttpRequest } from './http';
 import { basicHeader, fetchToken, parseChallenge, type Token } from './challenge';
@@ -16,13 +16,6 @@ import { registryError } from './registry-errors';
 
 export interface RegistryClientOptions extends EndpointOptions {
   auth: RegistryAuth;
-}
-
-/** Errors that mean the connection failed (worth a retry), not that the registry said no. */
-export function isConnectionError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'EAI_AGAIN'].includes(code ?? '')
-    || (err as Error)?.message === 'aborted' || (err as { retryable?: boolean })?.retryable === true;
 }
 
 /** A failed connection in Go's words, as Docker reports it (`dial tcp h:p: connect: connection refused`). */
@@ -35,7 +28,7 @@ function dialError(host: string, err: unknown): string {
   return (err as Error).message;
 }
 
-export class RegistryClient {
+export class RegistryClient implements Registry {
   private readonly endpoints = new Map<string, Promise<{ ep: Endpoint; base: string }>>();
   private readonly tokens = new Map<string, Token>();
 
@@ -127,7 +120,7 @@ export function verifying(digest: string, what: string): Transform & { verified:
   return Object.assign(t, { verified });
 }
 
-export class Repository {
+export class Repository implements RegistryRepository {
   private readonly scopes: string[];
 
   constructor(private readonly client: RegistryClient, readonly domain: string, readonly path: string, actions: string[]) {

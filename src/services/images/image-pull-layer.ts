@@ -6,8 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgument } from '../../errdefs';
-import type { Descriptor } from '../../core/remotes';
-import { isConnectionError, type Repository } from '../../plugins/registry-client';
+import { isRetryable as isConnectionError, type Descriptor, type RegistryRepository as Repository } from '../../core/remotes';
 import type { ImageStore } from './image-store';
 import { meter, shortId, step, type Progress } from './image-pull-progress';
 

@@ -6,9 +6,8 @@
  * denied access) are thrown for the HTTP status; later ones too, for the stream.
  */
 import { formatFamiliar, formatFull, chainIds, imageIdOf, type ImageConfig, type Reference } from '../../core/images';
-import { hostPlatform, formatPlatform, parsePlatform, selectPlatform, type FetchedManifest, type Platform } from '../../core/remotes';
+import { hostPlatform, formatPlatform, parsePlatform, selectPlatform, type FetchedManifest, type Platform, type Registry as RegistryClient, type RegistryRepository as Repository } from '../../core/remotes';
 import { InvalidArgument, NotFound, isNotFound } from '../../errdefs';
-import type { RegistryClient, Repository } from '../../plugins/registry-client';
 import type { ImageStore } from './image-store';
 import { addTag } from './image-tag';
 import type { DistributionMetadata } from './image-push-metadata';

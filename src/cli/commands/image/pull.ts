@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { InvalidArgument } from '../../../errdefs';
-import { parseReference, formatFull } from '../../../core/images';
+import { ExitStatus } from '../../errors';
 import { progressDisplay } from './progress-display';
+import { formatRemoteRef, splitRemoteRef } from './remote-ref';
 
 export function pullCommand(ctx: CliContext): Command {
   const cmd = newCommand('pull', '[OPTIONS] NAME[:TAG|@DIGEST]', 'Pull an image or a repository from a registry')
@@ -15,17 +15,14 @@ export function pullCommand(ctx: CliContext): Command {
     .argument('[name]');
   return cmd.action(async (_n: string, f: { allTags?: boolean; platform?: string; quiet?: boolean }) => {
     checkArgs(cmd, cmd.args, 1, 1);
-    const given = cmd.args[0];
-    const ref = parseReference(given);
-    if (f.allTags && (ref.tag || ref.digest)) throw new InvalidArgument('tag can\'t be used with --all-tags/-a');
+    const ref = splitRemoteRef(cmd.args[0]);
+    if (f.allTags && (ref.tag || ref.digest)) throw new ExitStatus(1, 'tag can\'t be used with --all-tags/-a');
     if (!f.allTags && !ref.tag && !ref.digest) {
       ref.tag = 'latest';
       if (!f.quiet) ctx.out('Using default tag: latest\n');
     }
-    const at = given.indexOf('@');
-    const name = at >= 0 ? given.slice(0, at) : ref.tag && given.endsWith(`:${ref.tag}`) ? given.slice(0, -ref.tag.length - 1) : given;
     const show = progressDisplay((s) => ctx.out(s), Boolean(ctx.io.stdout.isTTY));
-    await ctx.client.images.pull({ fromImage: name, tag: ref.digest ?? ref.tag, platform: f.platform }, (m) => { if (!f.quiet) show(m); });
-    ctx.out(`${formatFull(ref)}\n`);
+    await ctx.client.images.pull({ fromImage: ref.name, tag: ref.digest ?? ref.tag, platform: f.platform }, (m) => { if (!f.quiet) show(m); });
+    ctx.out(`${formatRemoteRef(ref)}\n`);
   });
 }

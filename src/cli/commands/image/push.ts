@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { InvalidArgument } from '../../../errdefs';
-import { parseReference } from '../../../core/images';
+import { ExitStatus } from '../../errors';
 import { progressDisplay } from './progress-display';
+import { splitRemoteRef } from './remote-ref';
 
 export function pushCommand(ctx: CliContext): Command {
   const cmd = newCommand('push', '[OPTIONS] NAME[:TAG]', 'Push an image or a repository to a registry')
@@ -15,18 +15,15 @@ export function pushCommand(ctx: CliContext): Command {
   return cmd.action(async (_n: string, f: { allTags?: boolean; quiet?: boolean }) => {
     checkArgs(cmd, cmd.args, 1, 1);
     const given = cmd.args[0];
-    const ref = parseReference(given);
-    if (ref.digest) throw new InvalidArgument(`invalid reference format: push takes a tag, not a digest (${given})`);
-    if (f.allTags && ref.tag) throw new InvalidArgument('tag can\'t be used with --all-tags/-a');
-    let tag = ref.tag;
-    let name = tag ? given.slice(0, -tag.length - 1) : given;
-    if (!f.allTags && !tag) {
-      tag = 'latest';
+    const ref = splitRemoteRef(given);
+    if (ref.digest) throw new ExitStatus(1, `invalid reference format: push takes a tag, not a digest (${given})`);
+    if (f.allTags && ref.tag) throw new ExitStatus(1, 'tag can\'t be used with --all-tags/-a');
+    if (!f.allTags && !ref.tag) {
+      ref.tag = 'latest';
       if (!f.quiet) ctx.out('Using default tag: latest\n');
     }
-    if (name.endsWith('/')) name = given;
     const show = progressDisplay((s) => ctx.out(s), Boolean(ctx.io.stdout.isTTY));
-    await ctx.client.images.push(name, { tag }, (m) => { if (!f.quiet) show(m); });
-    if (f.quiet) ctx.out(`${given}${tag && !ref.tag ? `:${tag}` : ''}\n`);
+    await ctx.client.images.push(ref.name, { tag: ref.tag }, (m) => { if (!f.quiet) show(m); });
+    if (f.quiet) ctx.out(`${ref.name}${ref.tag ? `:${ref.tag}` : ''}\n`);
   });
 }
