@@ -8,7 +8,7 @@ test("resource flags as docker's CLI sends them", () => {
   assert.equal(hc.NanoCpus, 1.5e9);
   assert.equal(hc.PidsLimit, 10);
   assert.equal('MemorySwappiness' in hc, false);
-  assert.deepEqual(hc.Ulimits, [{ Name: 'nofile', Soft: 10, Hard: 20 }, { Name: 'nproc', Soft: 5, Hard: 5 }]);
+  assert.deepEqual(hc.Ulimits, [{ Name: 'nofile', Hard: 20, Soft: 10 }, { Name: 'nproc', Hard: 5, Soft: 5 }]);
   assert.deepEqual(hc.BlkioDeviceReadBps, [{ Path: '/dev/sda', Rate: 1048576 }]);
   assert.deepEqual(hc.BlkioDeviceWriteIOps, [{ Path: '/dev/sda', Rate: 100 }]);
   assert.deepEqual(hc.BlkioDeviceReadIOps, []);

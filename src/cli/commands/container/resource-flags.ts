@@ -51,7 +51,7 @@ export function nanoCpus(v: string): number {
 }
 
 /** `name=soft[:hard]`, docker's go-units ParseUlimit. */
-export function parseUlimit(v: string): { Name: string; Soft: number; Hard: number } {
+export function parseUlimit(v: string): { Name: string; Hard: number; Soft: number } {
   const bad = (why: string) => new UsageError(`invalid argument "${v}" for "--ulimit" flag: ${why}`);
   const eq = v.indexOf('=');
   if (eq < 0) throw bad(`invalid ulimit argument: ${v}`);
@@ -65,7 +65,7 @@ export function parseUlimit(v: string): { Name: string; Soft: number; Hard: numb
   });
   const h = hard ?? soft;
   if (soft > h) throw bad(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${h}`);
-  return { Name: name, Soft: soft, Hard: h };
+  return { Name: name, Hard: h, Soft: soft };
 }
 
 /** `/dev/sda:1mb` (bps, a size) or `/dev/sda:100` (iops, an integer). */
