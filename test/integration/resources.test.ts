@@ -162,6 +162,16 @@ test('update changes a running container\'s limits, with Docker\'s rules; stats 
   const tiny = await d.cli(['update', '-m', '1m', id]);
   assert.match(tiny.stderr, /Minimum memory limit allowed is 6MB/);
   await d.cli(['rm', '-f', id]);
+
+  // Below what the kernel can reclaim (tmpfs pages with no swap allowed): refused in runc's words, limits kept.
+  const full = await runDetached(['-m', '64m', '--memory-swap', '64m', 'busybox', 'sh', '-c', 'head -c 30m /dev/zero > /dev/shm/x; touch /tmp/ready; sleep 60']);
+  for (let i = 0; i < 50 && (await d.cli(['exec', full, 'test', '-e', '/tmp/ready'])).code !== 0; i++) await sleep(100);
+  const busy = await d.cli(['update', '-m', '10m', '--memory-swap', '10m', full]);
+  assert.notEqual(busy.code, 0);
+  assert.match(busy.stderr, new RegExp(`Cannot update container ${full}: unable to set memory limit to 10485760 \\(current usage: \\d+, peak usage: \\d+\\)`));
+  assert.equal((await inspect(full)).HostConfig.Memory, 64 * MiB);
+  assert.equal(host('memory', full, 'memory.limit_in_bytes'), String(64 * MiB));
+  await d.cli(['rm', '-f', full]);
 });
 
 test('bad limits are refused with Docker\'s words and no container is created', async () => {

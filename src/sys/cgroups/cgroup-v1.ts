@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFound } from '../../errdefs';
+import { InvalidArgument, NotFound, hasErrno } from '../../errdefs';
 import { keyValues, readControl, writeControl } from './cgroup-files';
 import type { CgroupResources, ContainerCgroup } from './types';
 
@@ -37,13 +37,13 @@ export class CgroupV1 implements ContainerCgroup {
         // Raising: memsw first (it may not sit below memory); lowering: memory first.
         if (swap === -1 || current < swap) {
           await writeControl(mem('memory.memsw.limit_in_bytes'), swap);
-          await writeControl(mem('memory.limit_in_bytes'), m.limit);
+          await this.setMemoryLimit(id, m.limit);
         } else {
-          await writeControl(mem('memory.limit_in_bytes'), m.limit);
+          await this.setMemoryLimit(id, m.limit);
           await writeControl(mem('memory.memsw.limit_in_bytes'), swap);
         }
       } else if (m.limit !== undefined) {
-        await writeControl(mem('memory.limit_in_bytes'), m.limit);
+        await this.setMemoryLimit(id, m.limit);
       } else if (swap !== undefined) {
         await writeControl(mem('memory.memsw.limit_in_bytes'), swap);
       }
@@ -61,6 +61,18 @@ export class CgroupV1 implements ContainerCgroup {
     if (res.pids) await writeControl(this.file('pids', id, 'pids.max'), res.pids.limit > 0 ? res.pids.limit : 'max');
     if (res.blockIO?.weight !== undefined && existsSync(this.file('blkio', id, 'blkio.weight'))) {
       await writeControl(this.file('blkio', id, 'blkio.weight'), res.blockIO.weight);
+    }
+  }
+
+  /** A limit the kernel cannot reclaim down to is refused (EBUSY) in runc's words. */
+  private async setMemoryLimit(id: string, limit: number): Promise<void> {
+    try {
+      await writeControl(this.file('memory', id, 'memory.limit_in_bytes'), limit);
+    } catch (e) {
+      if (!hasErrno((e as Error).cause, 'EBUSY')) throw e;
+      const usage = await readControl(this.file('memory', id, 'memory.usage_in_bytes')).catch(() => '?');
+      const peak = await readControl(this.file('memory', id, 'memory.max_usage_in_bytes')).catch(() => '?');
+      throw new InvalidArgument(`unable to set memory limit to ${limit} (current usage: ${usage}, peak usage: ${peak})`, { cause: e });
     }
   }
 
