@@ -92,8 +92,9 @@ test('--device, --sysctl, --user, --group-add', async () => {
   assert.match((await d.cli(['run', '--rm', '--sysctl', 'kernel.hostname=x', 'busybox', 'true'])).stderr, /sysctl 'kernel.hostname=x' is not allowed/);
   const hostNet = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { NetworkMode: 'host', Sysctls: { 'net.ipv4.ip_forward': '1' } } });
   assert.equal(hostNet.status, 400);
-  assert.equal((await inside(['--user', '1000:1000', '--group-add', '10', '--group-add', 'nobody'], 'id')).trim(), 'uid=1000 gid=1000 groups=10,65534(nobody)');
-  assert.equal((await inside(['--user', 'nobody'], 'id -u; id -g')).trim(), '65534\n65534');
+  assert.equal((await inside(['--user', '1000:1000', '--group-add', '10', '--group-add', 'nobody'], 'id')).trim(), 'uid=1000 gid=1000 groups=10,1000,65534(nobody)');
+  assert.equal((await inside(['--user', 'nobody'], 'id')).trim(), 'uid=65534(nobody) gid=65534(nobody) groups=65534(nobody)');
+  assert.equal((await inside([], 'id')).trim(), 'uid=0(root) gid=0(root) groups=0(root)');
   assert.match((await d.cli(['run', '--rm', '--group-add', 'nogroupname', 'busybox', 'true'])).stderr, /Unable to find group nogroupname/);
 });
 

@@ -43,8 +43,16 @@ function securityOpt(opt: string): string {
     throw new Error(`opening seccomp profile (${file}) failed: open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
   try { return `seccomp=${JSON.stringify(JSON.parse(text))}`; } catch (e) {
-    throw new Error(`compacting json for seccomp profile (${file}) failed: ${(e as Error).message}`);
+    throw new Error(`compacting json for seccomp profile (${file}) failed: ${goJsonError(text, e as Error)}`);
   }
+}
+
+/** Go's encoding/json words for the common case (not JSON at all), else the parser's own. */
+function goJsonError(text: string, e: Error): string {
+  const c = text.trimStart()[0];
+  if (c === undefined) return 'unexpected end of JSON input';
+  if (!/[{["\-0-9tfn]/.test(c)) return `invalid character '${c}' looking for beginning of value`;
+  return e.message;
 }
 
 export function buildSecuritySettings(f: SecurityFlags): Record<string, unknown> {
