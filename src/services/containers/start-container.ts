@@ -71,7 +71,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       env: withDefaults(withLinkEnv(c.Env, etc.env), c.Hostname, c.Tty),
       cwd: c.WorkingDir || '/',
       ...user,
-      additionalGids: [...user.additionalGids, ...groupAdd.filter((g) => !user.additionalGids.includes(g))],
+      // As Docker (runc's exec user): the primary group is among the supplementary ones too.
+      additionalGids: [...new Set([user.gid, ...user.additionalGids, ...groupAdd])],
       ...security,
       hostname: c.Hostname,
       tty: c.Tty,
