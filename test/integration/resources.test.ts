@@ -161,6 +161,10 @@ test('update changes a running container\'s limits, with Docker\'s rules; stats 
   assert.match(cpus.stderr, /Range of CPUs is from 0\.01 to \d+\.00, as there are only \d+ CPUs available/);
   const tiny = await d.cli(['update', '-m', '1m', id]);
   assert.match(tiny.stderr, /Minimum memory limit allowed is 6MB/);
+  const kmem = await d.cli(['update', '--kernel-memory', '50m', id]);
+  assert.equal(kmem.code, 0, kmem.stderr);
+  assert.equal(kmem.stderr, 'Specifying a kernel memory limit is deprecated and will be removed in a future release.\n');
+  assert.equal((await inspect(id)).HostConfig.KernelMemory, 50 * MiB);
   await d.cli(['rm', '-f', id]);
 
   // Below what the kernel can reclaim (tmpfs pages with no swap allowed): refused in runc's words, limits kept.

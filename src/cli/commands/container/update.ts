@@ -7,7 +7,7 @@ import { ExitStatus, forEachArg } from '../../errors';
 interface UpdateFlags {
   restart?: string; memory?: string; memoryReservation?: string; memorySwap?: string; cpus?: string;
   cpuShares?: number; cpuPeriod?: number; cpuQuota?: number; cpusetCpus?: string; cpusetMems?: string;
-  pidsLimit?: number; blkioWeight?: number;
+  pidsLimit?: number; blkioWeight?: number; kernelMemory?: string;
 }
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
@@ -35,6 +35,7 @@ export function updateBody(f: UpdateFlags): Record<string, unknown> {
   if (f.memory) body.Memory = Number(f.memory);
   if (f.memoryReservation) body.MemoryReservation = Number(f.memoryReservation);
   if (f.memorySwap) body.MemorySwap = Number(f.memorySwap);
+  if (f.kernelMemory) body.KernelMemory = Number(f.kernelMemory);
   if (f.cpus) {
     const n = Number(f.cpus);
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`invalid argument "${f.cpus}" for "--cpus" flag: failed to parse ${f.cpus} as a rational number`);
@@ -59,6 +60,7 @@ export function updateCommand(ctx: CliContext): Command {
     .option('--cpus <decimal>', 'Number of CPUs')
     .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
     .option('--cpuset-mems <string>', 'MEMs in which to allow execution (0-3, 0,1)')
+    .option('--kernel-memory <bytes>', 'Kernel memory limit (deprecated)', ramInBytes('--kernel-memory'))
     .option('-m, --memory <bytes>', 'Memory limit', ramInBytes('-m, --memory'))
     .option('--memory-reservation <bytes>', 'Memory soft limit', ramInBytes('--memory-reservation'))
     .option('--memory-swap <bytes>', 'Swap limit equal to memory plus swap: -1 to enable unlimited swap', ramInBytes('--memory-swap'))
