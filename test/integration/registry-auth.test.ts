@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { connect, createServer as createNet } from 'node:net';
 import http from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
@@ -307,4 +308,17 @@ test('search: a private registry catalog, and a registry that is down', async ()
   const down = await berth(['search', `127.0.0.1:${port}/x`]);
   assert.equal(down.code, 1);
   assert.equal(down.stderr.trim(), `Error response from daemon: Get "http://127.0.0.1:${port}/v2/_catalog?n=1000": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+});
+
+test('the docker CLI logs in and searches through berthd', { skip: !process.env.PATH?.split(':').some((p) => existsSync(join(p, 'docker'))) }, async () => {
+  const env = { DOCKER_CONFIG: join(tmp, 'cfg-docker') };
+  const bad = await run('docker', ['-H', d.host, 'login', '-u', USER, '--password-stdin', reg.basic], { input: 'wrong', env });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr.trim(), `Error response from daemon: login attempt to http://${reg.basic}/v2/ failed with status: 401 Unauthorized`);
+  const good = await run('docker', ['-H', d.host, 'login', '-u', USER, '--password-stdin', reg.token], { input: PASS, env });
+  ok(good);
+  assert.equal(good.stdout.trim(), 'Login Succeeded');
+  const s = await run('docker', ['-H', d.host, 'search', '--limit', '2', '--format', '{{.Name}} {{.StarCount}} {{.IsOfficial}}', 'busybox'], { env });
+  ok(s);
+  assert.equal(s.stdout, 'busybox 3100 [OK]\nsomeone/busybox-with-a-very-long-name 12 \n');
 });
