@@ -14,7 +14,7 @@ node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 
 [ "$node_major" -ge 20 ] || die "Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))"
 
 # --- Debian packages ---------------------------------------------------------
-packages=(runc crun conmon busybox-static nftables iproute2 util-linux tini tmux skopeo umoci docker-registry)
+packages=(runc crun conmon busybox-static nftables iproute2 util-linux tini tmux skopeo umoci docker-registry docker-compose)
 missing=()
 for pkg in "${packages[@]}"; do
   status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"

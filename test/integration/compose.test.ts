@@ -41,7 +41,7 @@ services:
     healthcheck: { test: ["CMD-SHELL", "test -f /www/data"], interval: 1s, retries: 20 }
   init:
     <<: *bb
-    command: sh -c 'echo "init $$(cut -d" " -f1 /proc/uptime)" >> /stamps/log'
+    command: sh -c 'echo "init $$(cut -d" " -f1 /proc/uptime)" >> /stamps/log; echo init-done'
     volumes: [stamps:/stamps]
     depends_on: { kv: { condition: service_healthy } }
   web:
@@ -134,8 +134,11 @@ test('up -d: build, names and labels, depends_on in order, a fetch by service na
   assert.match(ps, /^NAME\s+IMAGE\s+COMMAND\s+SERVICE\s+CREATED\s+STATUS\s+PORTS/);
   assert.match(ps, new RegExp(`${P}-web-1 .* web .*127\\.0\\.0\\.1:${WEB_PORT}->8000/tcp`));
   assert.doesNotMatch(ps, /init-1/, 'ps leaves out exited containers');
-  const logs = await ok(['logs', 'kv', 'web']);
-  assert.doesNotMatch(logs, /error/i);
+  assert.equal(await ok(['logs', '--no-color', 'init']), `${P}-init-1  | init-done\n`);
+  const oneoff = await compose(['run', '--rm', '-T', '--no-deps', 'kv', 'sh', '-c', 'echo one-off; cat /stamps/log | wc -l']);
+  assert.equal(oneoff.code, 0, oneoff.stderr);
+  assert.equal(oneoff.stdout, 'one-off\n3\n');
+  assert.equal((await projectContainers()).length, 3, 'run --rm left no one-off container');
   const port = await ok(['port', 'web', '8000']);
   assert.equal(port, `127.0.0.1:${WEB_PORT}\n`);
   assert.match(await ok(['ls']), new RegExp(`^${P}\\s+running\\(2\\), exited\\(1\\)`, 'm'));

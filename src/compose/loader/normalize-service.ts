@@ -110,6 +110,8 @@ export function normalizeService(name: string, raw: Doc, ctx: { dir: string; loo
     }
     depends[dep] = { condition, required: d?.required !== false };
   }
+  // a link is a dependency too, as in Docker Compose
+  for (const l of strings(raw.links)) depends[l.split(':')[0]] ??= { condition: 'service_started', required: true };
   const networks: ServiceConfig['networks'] = {};
   const rawNets = Array.isArray(raw.networks) ? Object.fromEntries(raw.networks.map((n: string) => [n, null])) : raw.networks ?? {};
   for (const [n, cfg] of Object.entries<Doc | null>(rawNets)) networks[n] = { aliases: cfg?.aliases?.map(String), ipv4_address: cfg?.ipv4_address };

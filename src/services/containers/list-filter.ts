@@ -43,7 +43,8 @@ export async function containerFilter(filters: Map<string, string[]>, deps: List
   return (rec) => {
     const t = Date.parse(rec.created);
     for (const [key, values] of filters) {
-      const ok = values.some((v, i) => {
+      // Docker ANDs label filters (MatchKVList) and ORs every other key's values
+      const ok = values[key === 'label' ? 'every' : 'some']((v, i) => {
         switch (key) {
           case 'id': return rec.id.startsWith(v);
           case 'name': return new RegExp(v).test(rec.name) || new RegExp(v).test(`/${rec.name}`);
