@@ -5,7 +5,7 @@ import { checkResources, type CgroupHostInfo, type ResourceFields } from './reso
 import { cgroupUpdateOf, mergeResourceUpdate } from './resources-update';
 import { parseCpuset } from './resources-cpuset';
 
-const HOST: CgroupHostInfo = { numCpus: 2, cpus: '0-1', mems: '0', swapLimit: true, blkioWeight: false, oomKillDisable: true };
+const HOST: CgroupHostInfo = { numCpus: 2, cpus: '0-1', mems: '0', swapLimit: true, blkioWeight: false, oomKillDisable: true, swappiness: true };
 const MiB = 1024 * 1024;
 
 test("create: Docker's normalisation — swap defaults to 2x memory, swappiness -1 and pids <= 0 to null", () => {
@@ -15,6 +15,13 @@ test("create: Docker's normalisation — swap defaults to 2x memory, swappiness 
   const noSwap: ResourceFields = { Memory: 64 * MiB, MemorySwap: 128 * MiB };
   assert.deepEqual(checkResources(noSwap, { ...HOST, swapLimit: false }), ['Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.']);
   assert.equal(noSwap.MemorySwap, -1);
+  const v2: ResourceFields = { MemorySwappiness: 10, OomKillDisable: true, Memory: 64 * MiB };
+  assert.deepEqual(checkResources(v2, { ...HOST, swappiness: false, oomKillDisable: false }), [
+    'Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.',
+    'Your kernel does not support OomKillDisable. OomKillDisable discarded.',
+  ]);
+  assert.equal(v2.MemorySwappiness, null);
+  assert.equal(v2.OomKillDisable, false);
   const weight: ResourceFields = { BlkioWeight: 500 };
   assert.deepEqual(checkResources(weight, HOST), ['Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.']);
   assert.equal(weight.BlkioWeight, 0);

@@ -17,6 +17,8 @@ export interface CgroupHostInfo {
   swapLimit: boolean;
   blkioWeight: boolean;
   oomKillDisable: boolean;
+  /** memory.swappiness (v1 only). */
+  swappiness: boolean;
 }
 
 /**
@@ -81,6 +83,10 @@ export function checkResources(r: ResourceFields, host: CgroupHostInfo, opts: { 
     const s = r.MemorySwappiness;
     if (s !== -1 && (s < 0 || s > 100)) throw new InvalidArgument(`Invalid value: ${s}, valid memory swappiness range is 0-100`);
     if (s === -1) r.MemorySwappiness = null;
+    else if (!host.swappiness) {
+      warnings.push('Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.');
+      r.MemorySwappiness = null;
+    }
   }
   const reservation = num(r.MemoryReservation);
   if (reservation > 0 && reservation < MIN_MEMORY) throw new InvalidArgument('Minimum memory reservation allowed is 6MB');
@@ -156,5 +162,5 @@ export function blockDeviceNumbers(path: string): { major: number; minor: number
 /** Host facts for contexts without a cgroup view (unit tests): this machine's CPUs, node 0, swap. */
 export function defaultHostInfo(): CgroupHostInfo {
   const n = cpus().length || 1;
-  return { numCpus: n, cpus: n > 1 ? `0-${n - 1}` : '0', mems: '0', swapLimit: true, blkioWeight: false, oomKillDisable: true };
+  return { numCpus: n, cpus: n > 1 ? `0-${n - 1}` : '0', mems: '0', swapLimit: true, blkioWeight: false, oomKillDisable: true, swappiness: true };
 }

@@ -16,6 +16,8 @@ export interface CgroupHostInfo {
   blkioWeight: boolean;
   /** The v1 memory controller's OOM-killer switch. */
   oomKillDisable: boolean;
+  /** memory.swappiness (v1 only). */
+  swappiness: boolean;
 }
 
 const read = (p: string, dflt: string) => { try { return readFileSync(p, 'utf8').trim(); } catch { return dflt; } };
@@ -30,6 +32,7 @@ export function readCgroupHostInfo(root = '/sys/fs/cgroup'): CgroupHostInfo {
       swapLimit: existsSync(join(root, 'init.scope', 'memory.swap.max')) || read(join(root, 'cgroup.subtree_control'), '').includes('memory'),
       blkioWeight: false,
       oomKillDisable: false,
+      swappiness: false,
     };
   }
   return {
@@ -39,5 +42,6 @@ export function readCgroupHostInfo(root = '/sys/fs/cgroup'): CgroupHostInfo {
     swapLimit: existsSync(join(root, 'memory', 'memory.memsw.limit_in_bytes')),
     blkioWeight: existsSync(join(root, 'blkio', 'blkio.weight')),
     oomKillDisable: existsSync(join(root, 'memory', 'memory.oom_control')),
+    swappiness: existsSync(join(root, 'memory', 'memory.swappiness')),
   };
 }
