@@ -41,6 +41,7 @@ test('seccomp is on by default (mode 2), off with unconfined and --privileged; n
   assert.equal(status(await inside(['--security-opt', 'seccomp=unconfined'], 'cat /proc/self/status'), 'Seccomp'), '0');
   assert.equal(status(await inside(['--privileged'], 'cat /proc/self/status'), 'Seccomp'), '0');
   assert.equal(status(await inside(['--security-opt', 'no-new-privileges'], 'cat /proc/self/status'), 'NoNewPrivs'), '1');
+  assert.ok((await d.api('GET', '/info')).json.SecurityOptions.includes('name=seccomp,profile=default'));
   const notJson = await d.cli(['run', '--rm', '--security-opt', 'seccomp=/etc/hostname', 'busybox', 'true']);
   assert.match(notJson.stderr, /compacting json for seccomp profile \(\/etc\/hostname\) failed/);
   const api = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { SecurityOpt: ['seccomp=nope'] } });

@@ -62,7 +62,8 @@ export function systemRoutes(router: Router, d: SystemDeps): void {
       Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
       LiveRestoreEnabled: d.liveRestore, Isolation: '', InitBinary: 'docker-init',
       ContainerdCommit: { ID: '' }, RuncCommit: { ID: '' }, InitCommit: { ID: '' },
-      SecurityOptions: ['name=cgroupns'], Warnings: null,
+      // As dockerd: the default seccomp profile, and private cgroup namespaces on cgroup v2 only.
+      SecurityOptions: ['name=seccomp,profile=default', ...(String(f.cgroupVersion) === '2' ? ['name=cgroupns'] : [])], Warnings: null,
     });
   });
 
