@@ -4,7 +4,9 @@
  * the store has it). Connection failures are retried as Docker retries a download (five
  * attempts, waiting longer each time); a digest mismatch is not.
  */
+import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
 import { InvalidArgument } from '../../errdefs';
 import { isRetryable as isConnectionError, type Descriptor, type RegistryRepository as Repository } from '../../core/remotes';
 import type { ImageStore } from './image-store';
@@ -35,12 +37,15 @@ async function attempt(f: LayerFetch): Promise<FetchedLayer> {
   const downloading = meter(f.emit, id, 'Downloading', f.desc.size);
   let received = 0;
   const { stream, verified } = await f.repo.getBlob(f.desc.digest, f.signal, (n) => { received = n; downloading(n); });
-  const blob = f.keepBlob ? f.store.blobs.writer() : undefined;
+  // the layer store hashes the tar as it unpacks (the diffID checked below): the blob need not
+  const blob = f.keepBlob ? f.store.blobs.writer({ digestedByCaller: true }) : undefined;
   let staged: StagedLayer | undefined;
   try {
-    staged = await f.store.layers.unpack(stream, blob ? { tap: (c) => blob.write(c) } : {});
+    // gunzip in 1 MiB chunks: zlib's default 16 KiB means thousands of callbacks per 100 MB
+    const tar = f.desc.mediaType.endsWith('gzip') ? pipeline(stream, createGunzip({ chunkSize: 1 << 20 }), () => { /* errors surface on the tar stream */ }) : stream;
+    staged = await f.store.layers.unpack(tar, blob ? { tap: (c) => blob.write(c) } : {});
     // the tar may end before its last compressed bytes: read them for the digest check
-    stream.resume();
+    tar.resume();
     await verified;
     downloading(received, true);
     if (staged.diffId !== f.diffId) throw new InvalidArgument(`layer ${f.desc.digest}: diffID mismatch: image config has ${f.diffId}, the layer's content is ${staged.diffId}`);

@@ -63,7 +63,7 @@ async function pushLayer(p: LayerPush): Promise<Descriptor> {
   tar.on('data', (c: Buffer) => { read += c.length; pushing(read); });
   const counting = new Transform({ transform(c: Buffer, _e, cb) { hash.update(c); size += c.length; cb(null, c); } });
   const body = new PassThrough();
-  const gzip = createGzip({ level: zlib.Z_BEST_SPEED });
+  const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: 1 << 20 });
   tar.pipe(gzip).pipe(counting).pipe(body);
   for (const s of [tar, gzip, counting]) s.once('error', (err) => body.destroy(err));
   let digest = '';
