@@ -32,6 +32,7 @@ const COMPOSE = `
 version: "3.9"
 x-busybox: &bb
   image: busybox
+  stop_grace_period: 1s
 services:
   kv:
     <<: *bb
@@ -46,6 +47,7 @@ services:
     depends_on: { kv: { condition: service_healthy } }
   web:
     build: ./web
+    stop_signal: SIGKILL
     ports: ["127.0.0.1:\${WEB_PORT}:8000"]
     volumes: ["stamps:/stamps", { type: volume, source: data, target: /data }]
     depends_on:
@@ -115,6 +117,8 @@ test('up -d: build, names and labels, depends_on in order, a fetch by service na
   assert.equal(l['com.docker.compose.project'], P);
   assert.equal(l['com.docker.compose.service'], 'web');
   assert.equal(l['com.docker.compose.container-number'], '1');
+  assert.equal(web.Config.StopSignal, 'SIGKILL');
+  assert.equal((await d.api('GET', `/containers/${P}-kv-1/json`)).json.Config.StopTimeout, 1);
   assert.equal(l['com.docker.compose.oneoff'], 'False');
   assert.match(l['com.docker.compose.config-hash'], /^[0-9a-f]{64}$/);
   assert.equal(l['com.docker.compose.project.working_dir'], dir);

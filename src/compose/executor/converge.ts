@@ -54,7 +54,7 @@ export async function converge(rt: ComposeRuntime, project: Project, service: st
     if (c) await removeContainer(rt, c);
     toStart.push(await createReplica(rt, project, service, n, o));
   }
-  for (const c of existing.filter((e) => e.number > o.replicas)) await removeContainer(rt, c);
+  await Promise.all(existing.filter((e) => e.number > o.replicas).map((c) => removeContainer(rt, c)));
   for (const id of toStart) {
     await rt.client.containers.start(id);
     const name = (await rt.client.containers.inspect(id)).Name.replace(/^\//, '');
