@@ -86,6 +86,24 @@ test('--ipc shareable and container: share /dev/shm and the IPC namespace', asyn
   } finally { await d.cli(['rm', '-f', 'donor']); }
 });
 
+test('a seccomp profile from a file is applied; exec processes run under the container\'s profile', async () => {
+  const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'berth-seccomp-'));
+  const file = require('node:path').join(dir, 'no-mkdir.json');
+  require('node:fs').writeFileSync(file, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }));
+  try {
+    assert.match(await inside(['--security-opt', `seccomp=${file}`], 'mkdir /tmp/x 2>&1; echo rc=$?'), /Operation not permitted[\s\S]*rc=1/);
+    assert.match(await inside([], 'mkdir /tmp/x && echo made'), /made/);
+  } finally { require('node:fs').rmSync(dir, { recursive: true, force: true }); }
+  assert.equal((await d.cli(['run', '-d', '--name', 'execsec', 'busybox', 'sleep', '60'])).code, 0);
+  try {
+    const r = await d.cli(['exec', 'execsec', 'cat', '/proc/self/status']);
+    assert.equal(status(r.stdout, 'Seccomp'), '2');
+    assert.equal(status(r.stdout, 'CapEff'), '00000000a80425fb');
+    // --pid container: joins its PID namespace.
+    assert.match(await inside(['--pid', 'container:execsec'], 'ps -o comm'), /sleep/);
+  } finally { await d.cli(['rm', '-f', 'execsec']); }
+});
+
 test('--device, --sysctl, --user, --group-add', async () => {
   assert.match(await inside(['--device', '/dev/null:/dev/mynull'], 'ls -l /dev/mynull; echo x > /dev/mynull && echo ok'), /^c[\s\S]*1,\s+3[\s\S]*ok/);
   assert.match((await d.cli(['run', '--rm', '--device', '/dev/nonexist', 'busybox', 'true'])).stderr, /error gathering device information while adding custom device "\/dev\/nonexist": no such file or directory/);
