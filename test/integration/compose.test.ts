@@ -186,6 +186,18 @@ test('--scale adds and removes replicas; profiles enable services', async () => 
   assert.equal((await d.api('GET', `/volumes/${P}_data`)).status, 404, 'down -v removes volumes');
 });
 
+test('attached up follows prefixed logs; --abort-on-container-exit stops the rest and exits with the first exit code', async () => {
+  await writeFile(join(dir, 'attached.yaml'), "services:\n  srv:\n    image: busybox\n    command: sleep 600\n    stop_grace_period: 1s\n  job:\n    image: busybox\n    command: sh -c 'sleep 1; echo job-ran; exit 3'\n");
+  const r = await d.cli(['compose', '-f', join(dir, 'attached.yaml'), '-p', 'cmpa', 'up', '--no-color', '--abort-on-container-exit'], { timeoutMs: 30_000 });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stdout, /^cmpa-job-1 {2}\| job-ran$/m);
+  assert.match(r.stderr, /cmpa-job-1 exited with code 3/);
+  assert.equal((await d.api('GET', '/containers/cmpa-srv-1/json')).json.State.Running, false, 'the other service was stopped');
+  const down = await d.cli(['compose', '-f', join(dir, 'attached.yaml'), '-p', 'cmpa', 'down']);
+  assert.equal(down.code, 0, down.stderr);
+  assert.deepEqual(await projectContainers('cmpa'), []);
+});
+
 test('bad input: errors name the file and the key, and nothing is left running', async () => {
   const cases: [string, string, RegExp][] = [
     ['notyaml.yaml', 'services: [unclosed\n  web: {', /notyaml\.yaml: not valid YAML/],
