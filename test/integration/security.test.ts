@@ -76,6 +76,7 @@ test('namespaces: pid, ipc and uts private by default; --pid host, --ipc host, -
   assert.equal((await d.api('GET', '/containers/ipcdef/json')).json.HostConfig.IpcMode, 'private');
   await d.cli(['rm', 'ipcdef']);
   assert.match((await d.cli(['run', '--rm', '--ipc', 'bogus', 'busybox', 'true'])).stderr, /Invalid IPC mode: bogus/);
+  assert.match((await d.cli(['run', '--rm', '-h', 'foo', '--uts', 'host', 'busybox', 'true'])).stderr, /conflicting options: hostname and the UTS mode/);
 });
 
 test('--ipc shareable and container: share /dev/shm and the IPC namespace', async () => {
@@ -83,7 +84,9 @@ test('--ipc shareable and container: share /dev/shm and the IPC namespace', asyn
   try {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await inside(['--ipc', 'container:donor'], 'cat /dev/shm/f')).trim(), 'hi');
-  } finally { await d.cli(['rm', '-f', 'donor']); }
+    assert.equal((await d.cli(['run', '-d', '--name', 'private', 'busybox', 'sleep', '60'])).code, 0);
+    assert.match((await d.cli(['run', '--rm', '--ipc', 'container:private', 'busybox', 'true'])).stderr, /can't join IPC of container [0-9a-f]{64}: non-shareable IPC/);
+  } finally { await d.cli(['rm', '-f', 'donor', 'private']); }
 });
 
 test('a seccomp profile from a file is applied; exec processes run under the container\'s profile', async () => {

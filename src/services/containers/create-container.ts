@@ -70,7 +70,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   validateEtcForMode(hc, b.Hostname);
   validatePorts(b.ExposedPorts, hc.PortBindings);
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
-  await validateSecurity(ctx, hc);
+  await validateSecurity(ctx, hc, b.Hostname);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
   const networks = ctx.network.resolve(effectiveNetworkMode({ NetworkMode: networkMode }), b.NetworkingConfig?.EndpointsConfig ?? {});

@@ -19,13 +19,16 @@ import type { ContainerRecord, HostConfig } from './types';
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** Checks every security setting of a create request; throws in Docker's words. */
-export async function validateSecurity(ctx: ContainerContext, hc: Partial<HostConfig>): Promise<void> {
+export async function validateSecurity(ctx: ContainerContext, hc: Partial<HostConfig>, hostname?: string): Promise<void> {
   checkCapabilities('CapAdd', hc.CapAdd ?? []);
   checkCapabilities('CapDrop', hc.CapDrop ?? []);
   parseSecurityOpts((hc.SecurityOpt as string[] | null) ?? []);
   const pid = str(hc.PidMode); const ipc = str(hc.IpcMode); const uts = str(hc.UTSMode);
   checkPidMode(pid); checkIpcMode(ipc); checkUtsMode(uts);
   for (const m of [pid, ipc]) if (m.startsWith('container:')) ctx.store.get(m.slice('container:'.length));
+  if (uts === 'host' && hostname) throw new InvalidArgument('conflicting options: hostname and the UTS mode');
+  const cgroupns = str(hc.CgroupnsMode);
+  if (!['', 'host', 'private'].includes(cgroupns)) throw new InvalidArgument(`invalid cgroup namespace mode: ${cgroupns}`);
   if (uts === 'host' && hc.NetworkMode?.startsWith('container:')) throw new InvalidArgument('conflicting options: UTS mode host and network mode container');
   checkSysctls((hc.Sysctls as Record<string, string> | null) ?? {}, { netHost: hc.NetworkMode === 'host', ipcHost: ipc === 'host', utsHost: uts === 'host' });
   for (const d of (hc.Devices as DeviceMapping[] | null) ?? []) await deviceNodes(d.PathOnHost, d.PathInContainer, d.CgroupPermissions || 'rwm');
@@ -50,7 +53,7 @@ export async function securitySpec(ctx: ContainerContext, rec: ContainerRecord, 
     const peer = ctx.store.get(ipcMode.slice('container:'.length));
     if (peer.state.status !== 'running') throw new Conflict(`cannot join IPC of a non running container: ${peer.id}`);
     const peerMode = str(peer.hostConfig.IpcMode);
-    if (peerMode !== 'shareable' && peerMode !== 'host') throw new Conflict(`non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
+    if (peerMode !== 'shareable' && peerMode !== 'host') throw new Conflict(`can't join IPC of container ${peer.id}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
     ipc = { path: `/proc/${peer.state.pid}/ns/ipc` };
     shm = { bind: await sharedShm(ctx, peer.id) };
   }

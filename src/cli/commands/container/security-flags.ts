@@ -70,9 +70,11 @@ export function buildSecuritySettings(f: SecurityFlags): Record<string, unknown>
     const parts = d.split(':');
     const perms = parts.length > 1 && /^[rwm]{1,3}$/.test(parts[parts.length - 1]) ? parts.pop()! : 'rwm';
     if (parts.length > 2 || !parts[0]) throw invalid(d, '--device', `bad format for path: ${d}`);
+    if (parts[1] !== undefined && !parts[1].startsWith('/')) throw new Error(`${parts[1]} is not an absolute path`);
     return { PathOnHost: parts[0], PathInContainer: parts[1] ?? parts[0], CgroupPermissions: perms };
   });
   if (f.pid !== undefined && !(f.pid === '' || f.pid === 'host' || /^container:.+/.test(f.pid))) throw new Error('--pid: invalid PID mode');
+  if (f.cgroupns !== undefined && !['', 'host', 'private'].includes(f.cgroupns)) throw new Error('--cgroupns: invalid CGROUP mode');
   if (f.uts !== undefined && !(f.uts === '' || f.uts === 'host')) throw new Error('--uts: invalid UTS mode');
   return {
     ...(f.pid ? { PidMode: f.pid } : {}),
