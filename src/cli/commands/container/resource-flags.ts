@@ -1,7 +1,6 @@
 /** The resource flags of `run` and `create` and their HostConfig fields, as docker's CLI sends them. */
 import type { Command } from 'commander';
 import { UsageError, collect, intArg } from '../../command-kit';
-import { ramInBytes } from './update';
 
 export interface ResourceFlags {
   memory?: string; memorySwap?: string; memoryReservation?: string; memorySwappiness?: number; kernelMemory?: string;
@@ -12,27 +11,44 @@ export interface ResourceFlags {
   ulimit?: string[]; shmSize?: string;
 }
 
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/** go-units RAMInBytes: `512m`, `1.5g`, `100` (bytes); -1 for swap means unlimited. */
+export function ramInBytes(flag: string) {
+  return (v: string): string => {
+    if (v === '-1') return v;
+    const m = /^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(v);
+    if (!m) throw new UsageError(`invalid argument "${v}" for "${flag}" flag: invalid size: '${v}'`);
+    return String(Math.floor(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]));
+  };
+}
+
 const ULIMITS = ['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
 
-export function addResourceFlags(cmd: Command): Command {
+/** The flags `update` shares with `run` and `create` (docker's update flag set). */
+export function addUpdatableResourceFlags(cmd: Command): Command {
   return cmd
-    .option('-m, --memory <bytes>', 'Memory limit', ramInBytes('-m, --memory'))
-    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", ramInBytes('--memory-swap'))
-    .option('--memory-reservation <bytes>', 'Memory soft limit', ramInBytes('--memory-reservation'))
-    .option('--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100) (default -1)', intArg('--memory-swappiness'))
-    .option('--kernel-memory <bytes>', 'Kernel memory limit', ramInBytes('--kernel-memory'))
-    .option('--oom-kill-disable', 'Disable OOM Killer')
-    .option('--oom-score-adj <int>', "Tune host's OOM preferences (-1000 to 1000)", intArg('--oom-score-adj'))
-    .option('--cpus <decimal>', 'Number of CPUs')
+    .option('--blkio-weight <uint16>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)', intArg('--blkio-weight'))
     .option('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period', intArg('--cpu-period'))
     .option('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota', intArg('--cpu-quota'))
-    .option('--cpu-rt-period <int>', 'Limit CPU real-time period in microseconds', intArg('--cpu-rt-period'))
-    .option('--cpu-rt-runtime <int>', 'Limit CPU real-time runtime in microseconds', intArg('--cpu-rt-runtime'))
     .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', intArg('-c, --cpu-shares'))
+    .option('--cpus <decimal>', 'Number of CPUs')
     .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
     .option('--cpuset-mems <string>', 'MEMs in which to allow execution (0-3, 0,1)')
-    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', intArg('--pids-limit'))
-    .option('--blkio-weight <uint16>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)', intArg('--blkio-weight'))
+    .option('--kernel-memory <bytes>', 'Kernel memory limit', ramInBytes('--kernel-memory'))
+    .option('-m, --memory <bytes>', 'Memory limit', ramInBytes('-m, --memory'))
+    .option('--memory-reservation <bytes>', 'Memory soft limit', ramInBytes('--memory-reservation'))
+    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", ramInBytes('--memory-swap'))
+    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', intArg('--pids-limit'));
+}
+
+export function addResourceFlags(cmd: Command): Command {
+  return addUpdatableResourceFlags(cmd)
+    .option('--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100) (default -1)', intArg('--memory-swappiness'))
+    .option('--oom-kill-disable', 'Disable OOM Killer')
+    .option('--oom-score-adj <int>', "Tune host's OOM preferences (-1000 to 1000)", intArg('--oom-score-adj'))
+    .option('--cpu-rt-period <int>', 'Limit CPU real-time period in microseconds', intArg('--cpu-rt-period'))
+    .option('--cpu-rt-runtime <int>', 'Limit CPU real-time runtime in microseconds', intArg('--cpu-rt-runtime'))
     .option('--blkio-weight-device <list>', 'Block IO weight (relative device weight)', collect)
     .option('--device-read-bps <list>', 'Limit read rate (bytes per second) from a device', collect)
     .option('--device-write-bps <list>', 'Limit write rate (bytes per second) to a device', collect)
