@@ -185,6 +185,12 @@ test('POST /auth: basic auth over http on loopback, right and wrong passwords', 
   const bad = await d.api('POST', '/auth', { username: USER, password: 'nope', serveraddress: `http://${reg.basic}/` });
   assert.equal(bad.status, 401);
   assert.equal(bad.json.message, `login attempt to http://${reg.basic}/v2/ failed with status: 401 Unauthorized`);
+  const port = await freePort();
+  const down = await d.api('POST', '/auth', { username: USER, password: PASS, serveraddress: `127.0.0.1:${port}` });
+  assert.equal(down.status, 500);
+  assert.equal(down.json.message, `Get "http://127.0.0.1:${port}/v2/": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+  const noUser = await d.api('POST', '/auth', { serveraddress: reg.basic });
+  assert.equal(noUser.status, 400);
 });
 
 test('POST /auth: bearer tokens from a token server', async () => {
