@@ -3,7 +3,7 @@
  * config hash (and image). A container whose hash or image differs is replaced; an unchanged
  * one is left running (or started); extra replicas are removed.
  */
-import { InvalidArgument } from '../../errdefs';
+import { InvalidArgument, isNotFound, isNotModified } from '../../errdefs';
 import { LABEL, configHash, replicaPlan } from '../planner';
 import type { Project } from '../types';
 import { projectContainers, running, type ProjectContainer } from './project-containers';
@@ -17,9 +17,16 @@ export interface ConvergeOptions {
   created: string[];
 }
 
+/** Stops a container; one already stopped (304) or gone is no failure. */
+export async function stopQuietly(rt: ComposeRuntime, id: string, timeout?: number): Promise<void> {
+  try { await rt.client.containers.stop(id, { timeout }); } catch (err) {
+    if (!isNotModified(err) && !isNotFound(err)) throw err;
+  }
+}
+
 export async function removeContainer(rt: ComposeRuntime, c: { id: string; name: string }, timeout?: number): Promise<void> {
   rt.progress(` Container ${c.name}  Stopping`);
-  await rt.client.containers.stop(c.id, { timeout }).catch(() => undefined);
+  await stopQuietly(rt, c.id, timeout);
   await rt.client.containers.remove(c.id, { force: true });
   rt.progress(` ✔ Container ${c.name}  Removed`);
 }

@@ -4,10 +4,10 @@
  * half-started is left running. Attached (no `detach`), it follows the logs until the
  * containers exit (or the first one does, with `abortOnContainerExit`).
  */
-import { FailedPrecondition } from '../../errdefs';
+import { FailedPrecondition, isNotFound } from '../../errdefs';
 import { startOrder, withDependencies } from '../loader';
 import type { Project } from '../types';
-import { converge } from './converge';
+import { converge, stopQuietly } from './converge';
 import { waitForCondition } from './dependencies';
 import { ensureImages, type BuildPolicy } from './images';
 import { streamLogs } from './logs';
@@ -65,7 +65,9 @@ export async function up(rt: ComposeRuntime, project: Project, o: UpOptions = {}
       for (const name of services) await waitForCondition(rt, project.name, name, project.services[name].healthcheck ? 'service_healthy' : 'service_started');
     }
   } catch (err) {
-    for (const id of created.reverse()) await rt.client.containers.remove(id, { force: true }).catch(() => undefined);
+    for (const id of created.reverse()) {
+      await rt.client.containers.remove(id, { force: true }).catch((e) => { if (!isNotFound(e)) throw e; });
+    }
     throw err;
   }
   if (o.detach) return 0;
@@ -87,12 +89,12 @@ async function attached(rt: ComposeRuntime, project: Project, services: string[]
     const first = await Promise.race(exits);
     code = first.code;
     rt.progress('Aborting on container exit...');
-    await Promise.all(containers.map((c) => rt.client.containers.stop(c.id).catch(() => undefined)));
+    await Promise.all(containers.map((c) => stopQuietly(rt, c.id)));
   } else {
     await Promise.race([Promise.all(exits), new Promise((r) => rt.signal?.addEventListener('abort', r, { once: true }))]);
     if (rt.signal?.aborted) {
       rt.progress('Gracefully stopping... (press Ctrl+C again to force)');
-      await Promise.all(containers.map((c) => rt.client.containers.stop(c.id).catch(() => undefined)));
+      await Promise.all(containers.map((c) => stopQuietly(rt, c.id)));
     }
   }
   await Promise.race([logs, new Promise((r) => setTimeout(r, 2000))]);

@@ -66,7 +66,7 @@ export function runCommand(ctx: CliContext): Command {
       await session.done;
       ctx.exitCode = (await wait.result).StatusCode;
     } finally {
-      if (f.rm) await c.remove(id, { force: true }).catch(() => undefined);
+      if (f.rm) await c.remove(id, { force: true });
     }
   });
 }
