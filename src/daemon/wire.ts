@@ -131,11 +131,12 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   health.resume();
   containerOpsRoutes(router, containers);
   networkRoutes(router, networks, containers);
-  imageRoutes(router, images);
+  const registry = wireRegistry(cfg);
+  imageRoutes(router, images, { endpoints: registry.endpoints, events: (action, ref, attributes) => events.publish('image', action, ref, attributes) });
   vols.routes(router);
   commitRoutes(router, containers, images);
   buildRoutes(router, builds);
-  wireRegistry(cfg).routes(router);
+  registry.routes(router);
   containerArchiveRoutes(router, new ContainerArchive({ containers, layerDirs: async (id) => ({ upper: images.store.containers.paths(id).upper, lowers: await images.store.layers.diffDirs((await images.store.containers.record(id)).chainId) }) }));
   return { router, containers, images, close: async () => { health.close(); await containers.close(); await etc.close(); } };
 }

@@ -85,6 +85,7 @@ async function makeImage(tag: string, kb: number): Promise<string> {
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('push an image, remove it, pull it back: same ID, RepoDigests set, skopeo reads the manifest', async () => {
+  const t0 = Math.floor(Date.now() / 1000) - 1;
   const name = `${reg}/berth/two-layers`;
   const id = await makeImage(`${name}:v1`, 512);
   const push = await d.cli(['push', `${name}:v1`]);
@@ -145,6 +146,12 @@ test('push an image, remove it, pull it back: same ID, RepoDigests set, skopeo r
   assert.equal(byDigest.code, 0, byDigest.stderr);
   assert.match(byDigest.stdout, new RegExp(`^${m[1]}: Pulling from berth/two-layers$`, 'm'));
   assert.match(byDigest.stdout, new RegExp(`^${esc(name)}@${m[1]}$`, 'm'));
+
+  // Docker's image events: Actor.ID the familiar reference, attribute name the repository
+  const ev = await d.api('GET', `/events?since=${t0}&until=${Date.now() / 1000}&filters=${encodeURIComponent(JSON.stringify({ type: ['image'] }))}`);
+  const seen = ev.body.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e) => `${e.Action} ${e.Actor.ID} ${e.Actor.Attributes.name}`);
+  assert.ok(seen.includes(`push ${name}:v1 ${name}`), seen.join('\n'));
+  assert.ok(seen.includes(`pull ${name}:v1 ${name}`), seen.join('\n'));
 });
 
 test('an image skopeo wrote from a docker-archive pulls, runs, and matches the archive', async () => {

@@ -39,3 +39,18 @@ export function isRetryable(err: unknown): boolean {
   return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'EAI_AGAIN'].includes(code ?? '')
     || (err as Error)?.message === 'aborted' || (err as { retryable?: boolean })?.retryable === true;
 }
+
+/** One place to reach a registry: a base URL and its TLS settings (daemon.json and certs.d decide). */
+export interface RegistryEndpoint {
+  /** `https://host[:port]` or `http://host[:port]`, perhaps with a path (a mirror), no trailing slash. */
+  url: string;
+  host: string;
+  /** A registry-mirrors entry: when it does not answer the next endpoint is tried. */
+  mirror: boolean;
+  tls?: { ca: string[]; cert?: string; key?: string; verify: boolean };
+}
+
+/** The endpoints of a registry host, in the order to try them. */
+export interface EndpointResolver {
+  endpoints(host: string): Promise<RegistryEndpoint[]>;
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { InvalidArgument, Unavailable } from '../../errdefs';
-import { MANIFEST_ACCEPT, MEDIA, type FetchedManifest, type ImageManifest, type ManifestIndex, type Registry, type RegistryAuth, type RegistryRepository } from '../../core/remotes';
+import { MANIFEST_ACCEPT, MEDIA, type FetchedManifest, type ImageManifest, type ManifestIndex, type EndpointResolver, type Registry, type RegistryAuth, type RegistryRepository } from '../../core/remotes';
 import { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint';
 import { readBody, send, type HttpRequest } from './http';
 import { basicHeader, fetchToken, parseChallenge, type Token } from './challenge';
@@ -16,6 +16,8 @@ import { registryError } from './registry-errors';
 
 export interface RegistryClientOptions extends EndpointOptions {
   auth: RegistryAuth;
+  /** The daemon's endpoints (mirrors, insecure registries, certs.d); without it, endpoint.ts's rules. */
+  endpoints?: EndpointResolver;
 }
 
 /** A failed connection in Go's words, as Docker reports it (`dial tcp h:p: connect: connection refused`). */
@@ -53,23 +55,31 @@ export class RegistryClient implements Registry {
     return p;
   }
 
+  /** The first endpoint whose `GET /v2/` answers (any status). */
   private async probe(domain: string): Promise<{ ep: Endpoint; base: string }> {
-    const ep = await resolveEndpoint(domain, this.opts);
-    const schemes = ep.insecure ? ['https', 'http'] : ['https'];
+    let tries: Array<{ ep: Endpoint; base: string }>;
+    if (this.opts.endpoints) {
+      tries = (await this.opts.endpoints.endpoints(domain)).map((e) => ({
+        base: e.url,
+        ep: { domain, host: new URL(e.url).host, insecure: e.tls ? !e.tls.verify : true, tls: e.tls ? { ca: e.tls.ca.map((c) => Buffer.from(c)), cert: e.tls.cert ? Buffer.from(e.tls.cert) : undefined, key: e.tls.key ? Buffer.from(e.tls.key) : undefined } : {} },
+      }));
+    } else {
+      const ep = await resolveEndpoint(domain, this.opts);
+      tries = (ep.insecure ? ['https', 'http'] : ['https']).map((s) => ({ ep, base: `${s}://${ep.host}` }));
+    }
     let last: unknown;
     let lastUrl = '';
-    for (const s of schemes) {
-      const base = `${s}://${ep.host}`;
-      lastUrl = `${base}/v2/`;
+    for (const t of tries) {
+      lastUrl = `${t.base}/v2/`;
       try {
-        const res = await send(ep, { method: 'GET', url: new URL(lastUrl) });
+        const res = await send(t.ep, { method: 'GET', url: new URL(lastUrl) });
         res.resume();
-        return { ep, base };
+        return t;
       } catch (err) {
         last = err;
       }
     }
-    throw new Unavailable(`Get "${lastUrl}": ${dialError(ep.host, last)}`, { cause: last });
+    throw new Unavailable(`Get "${lastUrl}": ${dialError(new URL(lastUrl).host, last)}`, { cause: last });
   }
 
   /** Sends req with the auth this domain wants; on a 401 answers the challenge once and retries (Buffer bodies only). */

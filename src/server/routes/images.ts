@@ -5,7 +5,7 @@ import { sendJson, sendStatus, startJsonStream } from '../respond';
 import { parseBool, parseFilters } from '../../engine-api/query';
 import { apiAtLeast } from '../../engine-api/version';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
-import { ImageDistribution, type ImageService, type ImportOptions } from '../../services/images';
+import { ImageDistribution, type DistributionOptions, type ImageService, type ImportOptions } from '../../services/images';
 import { pullRoute, pushRoute } from './image-distribution';
 import { imageSummaryDto } from '../dto/image-summary';
 
@@ -34,8 +34,11 @@ function tarResponse(r: ServerResponse): Writable {
 }
 
 /** The `/images/*` routes of the Engine API. */
-export function imageRoutes(router: Router, images: ImageService): void {
-  const distribution = new ImageDistribution(images.store);
+/** Registry settings for pull and push (daemon.json's endpoints, image events). */
+export type RegistryRouteOptions = Pick<DistributionOptions, 'endpoints' | 'events'>;
+
+export function imageRoutes(router: Router, images: ImageService, registry: RegistryRouteOptions = {}): void {
+  const distribution = new ImageDistribution(images.store, registry);
   router.add('GET', '/images/json', async (ctx) => {
     const filters = filtersOf(ctx);
     const legacyFilter = ctx.query.get('filter'); // API < 1.41: a reference glob

@@ -4,7 +4,7 @@
  * record per data root.
  */
 import type { Reference } from '../../core/images';
-import type { RegistryAuth } from '../../core/remotes';
+import type { EndpointResolver, RegistryAuth } from '../../core/remotes';
 import { RegistryClient, type EndpointOptions } from '../../plugins/registry-client';
 import type { ImageStore } from './image-store';
 import { DistributionMetadata } from './image-push-metadata';
@@ -13,8 +13,10 @@ import { pushImage } from './image-push';
 import type { Progress } from './image-pull-progress';
 
 export interface DistributionOptions extends EndpointOptions {
-  /** Docker's image events (`pull`, `push`) with the familiar name. */
-  events?: (action: 'pull' | 'push', id: string, name: string) => void;
+  /** The daemon's registry endpoints (mirrors, insecure-registries, certs.d). */
+  endpoints?: EndpointResolver;
+  /** Docker's image events: action `pull`/`push`, Actor.ID the familiar reference, attribute name the repository. */
+  events?: (action: 'pull' | 'push', ref: string, attributes: Record<string, string>) => void;
 }
 
 export interface PullRequest { ref: Reference; allTags?: boolean; platform?: string; auth: RegistryAuth; signal?: AbortSignal }
@@ -28,20 +30,20 @@ export class ImageDistribution {
   }
 
   private client(auth: RegistryAuth): RegistryClient {
-    return new RegistryClient({ auth, insecure: this.opts.insecure, certsDir: this.opts.certsDir ?? '/etc/berth/certs.d' });
+    return new RegistryClient({ auth, endpoints: this.opts.endpoints, insecure: this.opts.insecure, certsDir: this.opts.certsDir ?? '/etc/berth/certs.d' });
   }
 
   pull(req: PullRequest, emit: Progress): Promise<void> {
     return pullImage({
       store: this.store, registry: this.client(req.auth), metadata: this.metadata,
-      onPulled: (id, name) => this.opts.events?.('pull', id, name),
+      onPulled: (_id, name) => this.opts.events?.('pull', name, { name: name.replace(/[:@][^:/@]*$/, '') }),
     }, req, emit);
   }
 
   push(req: PushRequest, emit: Progress): Promise<void> {
     return pushImage({
       store: this.store, registry: this.client(req.auth), metadata: this.metadata,
-      onPushed: (id, name) => this.opts.events?.('push', id, name),
+      onPushed: (_id, name) => this.opts.events?.('push', name, { name: name.replace(/[:@][^:/@]*$/, '') }),
     }, req, emit);
   }
 }
