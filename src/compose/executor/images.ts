@@ -39,6 +39,15 @@ export async function pullService(rt: ComposeRuntime, project: Project, svc: Ser
   rt.progress(` ✔ ${svc.name} Pulled`);
 }
 
+/** Pushes the service's image (its `image` name) to its registry. */
+export async function pushService(rt: ComposeRuntime, project: Project, svc: ServiceConfig): Promise<void> {
+  const [name, tag] = splitRef(imageName(project, svc));
+  let failure: string | undefined;
+  await rt.client.images.push(name, { tag }, (m) => { if (m.error) failure = m.errorDetail?.message ?? m.error; });
+  if (failure) throw new Internal(`failed to push image for service "${svc.name}": ${failure}`);
+  rt.progress(` ✔ ${svc.name} Pushed`);
+}
+
 function splitRef(ref: string): [string, string] {
   const at = ref.indexOf('@');
   if (at >= 0) return [ref.slice(0, at), ref.slice(at + 1)];

@@ -5,4 +5,4 @@ export { streamLogs, type LogsOptions } from './logs';
 export { containerVerb, serviceContainer, type ContainerVerb, type VerbOptions } from './ops';
 export { projectContainers, running, type ProjectContainer } from './project-containers';
 export { createOneoff, type RunOptions } from './run-oneoff';
-export { ensureImages, buildService, pullService, type BuildPolicy } from './images';
+export { ensureImages, buildService, pullService, pushService, type BuildPolicy } from './images';

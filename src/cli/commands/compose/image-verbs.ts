@@ -1,6 +1,6 @@
-/** `compose build`, `pull` and `images`. */
+/** `compose build`, `pull`, `push` and `images`. */
 import type { Command } from 'commander';
-import { buildService, imageName, projectContainers, pullService, targetServices } from '../../../compose';
+import { buildService, imageName, projectContainers, pullService, pushService, targetServices } from '../../../compose';
 import { newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { project, runtime } from './project-context';
@@ -18,21 +18,26 @@ export function buildCommand(ctx: CliContext): Command {
   });
 }
 
-export function pullCommand(ctx: CliContext): Command {
-  const cmd = newCommand('pull', '[OPTIONS] [SERVICE...]', 'Pull service images')
-    .option('--ignore-pull-failures', 'Pull what it can and ignores images with pull failures')
+/** pull and push differ only in their words and the executor call; both act on services that name an image. */
+function transferCommand(ctx: CliContext, verb: 'pull' | 'push'): Command {
+  const cmd = newCommand(verb, '[OPTIONS] [SERVICE...]', verb === 'pull' ? 'Pull service images' : 'Push service images')
+    .option(`--ignore-${verb}-failures`, `${verb === 'pull' ? 'Pull' : 'Push'} what it can and ignores images with ${verb} failures`)
     .argument('[services...]');
-  return cmd.action(async (services: string[], f: { ignorePullFailures?: boolean }) => {
+  const transfer = verb === 'pull' ? pullService : pushService;
+  return cmd.action(async (services: string[], f: { ignorePullFailures?: boolean; ignorePushFailures?: boolean }) => {
     const p = project(ctx, cmd);
     for (const s of targetServices(p, services, false)) {
       if (!p.services[s].image) continue;
-      try { await pullService(runtime(ctx), p, p.services[s]); } catch (err) {
-        if (!f.ignorePullFailures) throw err;
+      try { await transfer(runtime(ctx), p, p.services[s]); } catch (err) {
+        if (!(f.ignorePullFailures || f.ignorePushFailures)) throw err;
         ctx.err(`${(err as Error).message}\n`);
       }
     }
   });
 }
+
+export const pullCommand = (ctx: CliContext) => transferCommand(ctx, 'pull');
+export const pushCommand = (ctx: CliContext) => transferCommand(ctx, 'push');
 
 export function imagesCommand(ctx: CliContext): Command {
   const cmd = newCommand('images', '[OPTIONS] [SERVICE...]', 'List images used by the created containers')

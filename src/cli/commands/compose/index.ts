@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { buildCommand, imagesCommand, pullCommand } from './image-verbs';
+import { buildCommand, imagesCommand, pullCommand, pushCommand } from './image-verbs';
 import { execCommand, runCommand } from './interactive';
 import { downCommand, upCommand } from './lifecycle';
 import { scaleCommand, verbCommand } from './ops';
@@ -20,7 +20,7 @@ export function composeCommand(ctx: CliContext): Command {
     upCommand(ctx), downCommand(ctx), psCommand(ctx), logsCommand(ctx), configCommand(ctx), lsCommand(ctx),
     ...(['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'] as const).map((v) => verbCommand(ctx, v)),
     scaleCommand(ctx), execCommand(ctx), runCommand(ctx), topCommand(ctx), portCommand(ctx), imagesCommand(ctx),
-    buildCommand(ctx), pullCommand(ctx), versionCommand(ctx),
+    buildCommand(ctx), pullCommand(ctx), pushCommand(ctx), versionCommand(ctx),
   ]) g.addCommand(c);
   return g;
 }
