@@ -11,14 +11,15 @@ export async function readControl(path: string): Promise<string> {
   }
 }
 
-/** Writes `value` to a control file; EBUSY/EINVAL (the kernel refusing it) become InvalidArgument. */
+/** Writes `value` to a control file; EBUSY/EINVAL (the kernel refusing it) become InvalidArgument in runc's words. */
 export async function writeControl(path: string, value: string | number): Promise<void> {
   try {
     await writeFile(path, String(value));
   } catch (e) {
     if (hasErrno(e, 'ENOENT')) throw new NotFound(`cgroup file ${path} not found`, { cause: e });
     if (hasErrno(e, 'EBUSY') || hasErrno(e, 'EINVAL')) {
-      throw new InvalidArgument(`failed to write ${JSON.stringify(String(value))} to ${path}: ${(e as Error).message.split(',')[0]}`, { cause: e });
+      const reason = hasErrno(e, 'EBUSY') ? 'device or resource busy' : 'invalid argument';
+      throw new InvalidArgument(`failed to write ${JSON.stringify(String(value))} to ${JSON.stringify(path)}: write ${path}: ${reason}`, { cause: e });
     }
     throw e;
   }
