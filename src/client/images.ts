@@ -56,13 +56,14 @@ export class ImagesApi {
   prune(filters: Record<string, string[]>): Promise<ImagesPruneReport> {
     return this.t.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
   }
-  pull(o: { fromImage: string; tag?: string; platform?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
+  /** `POST /images/create?fromImage=`; registryAuth is the X-Registry-Auth header (anonymous when absent). */
+  pull(o: { fromImage: string; tag?: string; platform?: string; registryAuth?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
     return this.t.jsonLines('POST', '/images/create', {
-      query: { fromImage: o.fromImage, tag: o.tag, platform: o.platform }, headers: { 'X-Registry-Auth': 'e30=' },
+      query: { fromImage: o.fromImage, tag: o.tag, platform: o.platform }, headers: { 'X-Registry-Auth': o.registryAuth ?? 'e30=' },
     }, onMessage);
   }
   /** `POST /images/{name}/push?tag=`: no tag pushes every tag of the repository; JSON-lines progress out. */
-  push(name: string, o: { tag?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
-    return this.t.jsonLines('POST', `/images/${name}/push`, { query: { tag: o.tag }, headers: { 'X-Registry-Auth': 'e30=' } }, onMessage);
+  push(name: string, o: { tag?: string; registryAuth?: string }, onMessage: (m: JsonMessage) => void): Promise<void> {
+    return this.t.jsonLines('POST', `/images/${name}/push`, { query: { tag: o.tag }, headers: { 'X-Registry-Auth': o.registryAuth ?? 'e30=' } }, onMessage);
   }
 }

@@ -6,7 +6,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestDaemon, run } from '../harness';
+import { BERTH, TestDaemon, run } from '../harness';
 
 /**
  * Pull and push against Debian's docker-registry (distribution 2.8) on 127.0.0.1, plain
@@ -316,4 +316,47 @@ test('the docker CLI pushes to and pulls from a registry through berthd', async 
   const missing = await docker('pull', `${reg}/docker-cli/img:none`);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, new RegExp(`Error response from daemon: manifest for ${esc(reg)}/docker-cli/img:none not found: manifest unknown: manifest unknown`));
+});
+
+test('a registry with htpasswd basic auth: refused anonymously in Docker\'s words, push and pull after berth login', async () => {
+  const bport = await freePort();
+  const breg = `127.0.0.1:${bport}`;
+  const pw = await run('htpasswd', ['-Bbn', 'alice', 's3cret']);
+  assert.equal(pw.code, 0, pw.stderr);
+  await writeFile(join(tmp, 'htpasswd'), pw.stdout);
+  const cfg = join(tmp, 'basic.yml');
+  await writeFile(cfg, [
+    'version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(tmp, 'basic-storage')}`,
+    'http:', `  addr: ${breg}`, 'auth:', '  htpasswd:', '    realm: basic-realm', `    path: ${join(tmp, 'htpasswd')}`, '',
+  ].join('\n'));
+  const basic = spawn('docker-registry', ['serve', cfg], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const up = await new Promise<boolean>((r) => http.get(`http://${breg}/v2/`, (res) => { res.resume(); r(res.statusCode === 401); }).once('error', () => r(false)));
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const env = { ...process.env, DOCKER_CONFIG: join(tmp, 'dockercfg') };
+    const berth = (...args: string[]) => run(process.execPath, [BERTH, '-H', d.host, ...args], { env });
+    const name = `${breg}/private/img`;
+    await makeImage(`${name}:v1`, 32);
+    const anon = await berth('push', `${name}:v1`);
+    assert.equal(anon.code, 1);
+    assert.match(anon.stderr, /unauthorized: authentication required/);
+    const anonPull = await berth('pull', `${name}:v1`);
+    assert.equal(anonPull.code, 1);
+    assert.match(anonPull.stderr, new RegExp(`pull access denied for ${esc(name)}, repository does not exist or may require 'docker login'`));
+
+    const login = await run(process.execPath, [BERTH, '-H', d.host, 'login', '-u', 'alice', '--password-stdin', breg], { env, input: 's3cret\n' });
+    assert.equal(login.code, 0, login.stderr);
+    const push = await berth('push', `${name}:v1`);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /^v1: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    assert.equal((await berth('rmi', `${name}:v1`)).code, 0);
+    const pull = await berth('pull', `${name}:v1`);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /: Pull complete$/m);
+  } finally {
+    await new Promise<void>((r) => { if (basic.exitCode !== null) { r(); return; } basic.once('exit', () => r()); process.kill(basic.pid!, 'SIGTERM'); });
+  }
 });

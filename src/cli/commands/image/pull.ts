@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus } from '../../errors';
+import { registryAuthHeader } from '../../credentials';
 import { progressDisplay } from './progress-display';
 import { formatRemoteRef, splitRemoteRef } from './remote-ref';
 
@@ -22,7 +23,8 @@ export function pullCommand(ctx: CliContext): Command {
       if (!f.quiet) ctx.out('Using default tag: latest\n');
     }
     const show = progressDisplay((s) => ctx.out(s), Boolean(ctx.io.stdout.isTTY));
-    await ctx.client.images.pull({ fromImage: ref.name, tag: ref.digest ?? ref.tag, platform: f.platform }, (m) => { if (!f.quiet) show(m); });
+    const registryAuth = await registryAuthHeader(ref.name);
+    await ctx.client.images.pull({ fromImage: ref.name, tag: ref.digest ?? ref.tag, platform: f.platform, registryAuth }, (m) => { if (!f.quiet) show(m); });
     ctx.out(`${formatRemoteRef(ref)}\n`);
   });
 }

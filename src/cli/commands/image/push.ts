@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus } from '../../errors';
+import { registryAuthHeader } from '../../credentials';
 import { progressDisplay } from './progress-display';
 import { splitRemoteRef } from './remote-ref';
 
@@ -23,7 +24,8 @@ export function pushCommand(ctx: CliContext): Command {
       if (!f.quiet) ctx.out('Using default tag: latest\n');
     }
     const show = progressDisplay((s) => ctx.out(s), Boolean(ctx.io.stdout.isTTY));
-    await ctx.client.images.push(ref.name, { tag: ref.tag }, (m) => { if (!f.quiet) show(m); });
+    const registryAuth = await registryAuthHeader(ref.name);
+    await ctx.client.images.push(ref.name, { tag: ref.tag, registryAuth }, (m) => { if (!f.quiet) show(m); });
     if (f.quiet) ctx.out(`${ref.name}${ref.tag ? `:${ref.tag}` : ''}\n`);
   });
 }
