@@ -181,6 +181,22 @@ test('--scale adds and removes replicas; profiles enable services', async () => 
   assert.equal((await d.api('GET', `/containers/${P}-debug-1/json`)).json.State.Running, true);
   assert.match(await ok(['--profile', 'debug', 'config', '--services']), /debug/);
 
+  const state = async () => (await d.api('GET', `/containers/${P}-debug-1/json`)).json.State.Status;
+  await ok(['pause', 'debug']);
+  assert.equal(await state(), 'paused');
+  await ok(['unpause', 'debug']);
+  assert.equal(await state(), 'running');
+  assert.match(await ok(['top', 'debug']), new RegExp(`^${P}-debug-1\\nUID .*\\n.*sleep 600`, 's'));
+  assert.match(await ok(['images', 'debug']), new RegExp(`^CONTAINER\\s+REPOSITORY.*\\n${P}-debug-1\\s+busybox\\s+latest\\s+[0-9a-f]{12}`));
+  await ok(['stop', 'debug']);
+  assert.equal(await state(), 'exited');
+  await ok(['start', 'debug']);
+  assert.equal(await state(), 'running');
+  await ok(['kill', 'debug']);
+  await waitFor(async () => assert.equal(await state(), 'exited'), 5000);
+  await ok(['rm', 'debug']);
+  assert.equal(await idOf(`${P}-debug-1`), undefined);
+
   await ok(['down', '-v', '--remove-orphans']);
   assert.deepEqual(await projectContainers(), []);
   assert.equal((await d.api('GET', `/volumes/${P}_data`)).status, 404, 'down -v removes volumes');
