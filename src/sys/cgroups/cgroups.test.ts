@@ -120,7 +120,7 @@ test('v2: memory.swap.max holds swap alone, cpu.max quota and period, shares as 
     assert.equal(await read(root, 'berth/c1/cpu.max'), 'max 100000');
     assert.equal(await cg.memoryLimit(ID), -1);
     assert.deepEqual([sharesToWeight(2), sharesToWeight(1024), sharesToWeight(262144)], [1, 39, 10000]);
-    assert.deepEqual(readCgroupHostInfo(root), { numCpus: readCgroupHostInfo(root).numCpus, cpus: '0-7', mems: '0', swapLimit: true, blkioWeight: false, oomKillDisable: false, swappiness: false });
+    assert.deepEqual(readCgroupHostInfo(root), { numCpus: readCgroupHostInfo(root).numCpus, cpus: '0-7', mems: '0', swapLimit: true, blkioWeight: true, oomKillDisable: false, swappiness: false });
   });
 });
 

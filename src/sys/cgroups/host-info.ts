@@ -25,12 +25,14 @@ const read = (p: string, dflt: string) => { try { return readFileSync(p, 'utf8')
 export function readCgroupHostInfo(root = '/sys/fs/cgroup'): CgroupHostInfo {
   const numCpus = cpus().length || 1;
   if (existsSync(join(root, 'cgroup.controllers'))) {
+    // What berth's containers get is what the root hands down to its children.
+    const delegated = read(join(root, 'cgroup.subtree_control'), '').split(/\s+/);
     return {
       numCpus,
       cpus: read(join(root, 'cpuset.cpus.effective'), `0-${numCpus - 1}`),
       mems: read(join(root, 'cpuset.mems.effective'), '0'),
-      swapLimit: existsSync(join(root, 'init.scope', 'memory.swap.max')) || read(join(root, 'cgroup.subtree_control'), '').includes('memory'),
-      blkioWeight: false,
+      swapLimit: delegated.includes('memory'),
+      blkioWeight: delegated.includes('io'),
       oomKillDisable: false,
       swappiness: false,
     };
