@@ -360,3 +360,24 @@ test('a registry with htpasswd basic auth: refused anonymously in Docker\'s word
     await new Promise<void>((r) => { if (basic.exitCode !== null) { r(); return; } basic.once('exit', () => r()); process.kill(basic.pid!, 'SIGTERM'); });
   }
 });
+
+test('push -a and pull -a move every tag of a repository', async () => {
+  const name = `${reg}/alltags/x`;
+  const idA = await makeImage(`${name}:a`, 16);
+  const idB = await makeImage(`${name}:b`, 16);
+  const push = await d.cli(['push', '-a', name]);
+  assert.equal(push.code, 0, push.stderr);
+  assert.match(push.stdout, /^a: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+  assert.match(push.stdout, /^b: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+  assert.equal((await d.cli(['rmi', `${name}:a`, `${name}:b`])).code, 0);
+  const pull = await d.cli(['pull', '-a', name]);
+  assert.equal(pull.code, 0, pull.stderr);
+  assert.match(pull.stdout, /^a: Pulling from alltags\/x$/m);
+  assert.match(pull.stdout, /^b: Pulling from alltags\/x$/m);
+  assert.match(pull.stdout, new RegExp(`^Status: Downloaded newer image for ${esc(name)}$`, 'm'));
+  assert.equal((await inspect(`${name}:a`)).Id, idA);
+  assert.equal((await inspect(`${name}:b`)).Id, idB);
+  const both = await d.cli(['pull', '-a', `${name}:a`]);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /tag can't be used with --all-tags\/-a/);
+});
