@@ -149,6 +149,8 @@ test('update changes a running container\'s limits, with Docker\'s rules; stats 
   assert.notEqual(over.code, 0);
   assert.match(over.stderr, new RegExp(`Cannot update container ${id}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time`));
   assert.equal(host('memory', id, 'memory.limit_in_bytes'), String(96 * MiB));
+  assert.equal((await d.api('POST', `/containers/${id}/update`, { Memory: 200 * MiB })).status, 409);
+  assert.equal((await d.api('POST', `/containers/${id}/update`, { Memory: 1000 })).status, 400);
   // Raising both: memsw is written first, as the kernel requires.
   const both = await d.cli(['update', '-m', '200m', '--memory-swap', '300m', id]);
   assert.equal(both.code, 0, both.stderr);
