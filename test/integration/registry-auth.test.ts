@@ -24,6 +24,11 @@ let certsDir = '';
 let hubRequests: string[] = [];
 const USER = 'berthuser';
 const PASS = 'berth-secret-1';
+/** A token-server account that gets refresh tokens (Docker's identity tokens) when it asks for offline access. */
+const OAUTH_USER = 'oauthuser';
+const OAUTH_PASS = 'oauth-secret';
+const refreshTokens = new Set<string>();
+const refreshGrants: string[] = [];
 const reg = { basic: '', tls: '', token: '' };
 
 const ok = (r: { code: number; stderr: string; stdout: string }) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
@@ -78,15 +83,24 @@ function b64url(x: string | Buffer): string { return Buffer.from(x).toString('ba
 
 /** A token server as distribution expects: RS256 JWTs with the signing cert in x5c. */
 async function startTokenServer(port: number, keyPem: string, certDer: Buffer): Promise<void> {
-  const srv = http.createServer((req, res) => {
+  const srv = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const c of req) body += c;
     const u = new URL(req.url ?? '/', 'http://x');
-    const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
-    if (user !== USER || pass !== PASS) {
+    const form = new URLSearchParams(req.method === 'POST' ? body : '');
+    let [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+    if (form.get('grant_type') === 'refresh_token' && refreshTokens.has(form.get('refresh_token') ?? '')) {
+      refreshGrants.push(form.get('scope') ?? '');
+      [user, pass] = [OAUTH_USER, OAUTH_PASS];
+    }
+    if (!(user === USER && pass === PASS) && !(user === OAUTH_USER && pass === OAUTH_PASS)) {
       res.writeHead(401, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad username or password' }] }));
       return;
     }
-    const access = u.searchParams.getAll('scope').map((s) => {
+    let refresh: string | undefined;
+    if (user === OAUTH_USER && u.searchParams.get('offline_token') === 'true') refreshTokens.add(refresh = `rt-${randomUUID()}`);
+    const access = [...u.searchParams.getAll('scope'), ...form.getAll('scope')].map((s) => {
       const [type, name, actions] = s.split(':');
       return { type, name, actions: actions.split(',') };
     });
@@ -96,7 +110,7 @@ async function startTokenServer(port: number, keyPem: string, certDer: Buffer): 
     const sig = createSign('RSA-SHA256').update(`${head}.${claims}`).sign(keyPem);
     const token = `${head}.${claims}.${b64url(sig)}`;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
+    res.end(JSON.stringify({ token, access_token: token, expires_in: 300, ...(refresh ? { refresh_token: refresh } : {}) }));
   });
   servers.push(srv);
   await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
@@ -327,4 +341,22 @@ test('the docker CLI logs in and searches through berthd', { skip: !process.env.
   const s = await run('docker', ['-H', d.host, 'search', '--limit', '2', '--format', '{{.Name}} {{.StarCount}} {{.IsOfficial}}', 'busybox'], { env });
   ok(s);
   assert.equal(s.stdout, 'busybox 3100 [OK]\nsomeone/busybox-with-a-very-long-name 12 \n');
+});
+
+test('identity tokens: a refresh token from login is kept instead of the password and exchanged for bearer tokens', async () => {
+  const api = await d.api('POST', '/auth', { username: OAUTH_USER, password: OAUTH_PASS, serveraddress: reg.token });
+  assert.equal(api.status, 200, api.body);
+  assert.match(api.json.IdentityToken, /^rt-/);
+  const cfg = join(tmp, 'cfg-oauth');
+  ok(await berth(['login', '-u', OAUTH_USER, '--password-stdin', reg.token], { input: OAUTH_PASS, config: cfg }));
+  const entry = JSON.parse(await readFile(join(cfg, 'config.json'), 'utf8')).auths[reg.token];
+  assert.equal(entry.auth, Buffer.from(`${OAUTH_USER}:`).toString('base64'));
+  assert.ok(refreshTokens.has(entry.identitytoken), JSON.stringify(entry));
+  const s = await berth(['search', `${reg.token}/x`], { config: cfg });
+  ok(s);
+  assert.deepEqual(refreshGrants, ['registry:catalog:*']);
+  refreshTokens.clear();
+  const revoked = await berth(['search', `${reg.token}/x`], { config: cfg });
+  assert.equal(revoked.code, 1);
+  assert.equal(revoked.stderr.trim(), 'Error response from daemon: unauthorized: bad username or password');
 });
