@@ -209,9 +209,11 @@ test('attached up follows prefixed logs; --abort-on-container-exit stops the res
   assert.match(r.stdout, /^cmpa-job-1 {2}\| job-ran$/m);
   assert.match(r.stderr, /cmpa-job-1 exited with code 3/);
   assert.equal((await d.api('GET', '/containers/cmpa-srv-1/json')).json.State.Running, false, 'the other service was stopped');
-  const down = await d.cli(['compose', '-f', join(dir, 'attached.yaml'), '-p', 'cmpa', 'down']);
+  // no compose file needed to take a project down by its name
+  const down = await d.cli(['compose', '-p', 'cmpa', 'down']);
   assert.equal(down.code, 0, down.stderr);
   assert.deepEqual(await projectContainers('cmpa'), []);
+  assert.equal((await d.api('GET', '/networks/cmpa_default')).status, 404);
 });
 
 test('bad input: errors name the file and the key, and nothing is left running', async () => {

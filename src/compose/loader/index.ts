@@ -1,4 +1,4 @@
-export { loadProject, normalizeProjectName, type LoadOptions } from './load-project';
+export { loadProject, normalizeProjectName, projectByName, hasDefaultFile, type LoadOptions } from './load-project';
 export { startOrder, withDependencies } from './graph';
 export { interpolate, InterpolationError } from './interpolate';
 export { parseEnvFile } from './env-file';

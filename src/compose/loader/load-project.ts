@@ -64,6 +64,22 @@ function dotenv(opts: LoadOptions, dir: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A project known only by its name (`down -p NAME` with no compose file, as Docker Compose
+ * allows): no services, so everything labelled with the name is the project's.
+ */
+export function projectByName(name: string, cwd: string): Project {
+  const n = normalizeProjectName(name);
+  return {
+    name: n, workingDir: cwd, configFiles: [], services: {}, enabled: [], networks: {}, volumes: {}, secrets: {}, configs: {}, document: { name: n },
+  };
+}
+
+/** Whether `cwd` holds a compose file of one of the default names. */
+export function hasDefaultFile(cwd: string): boolean {
+  return DEFAULT_FILES.some((f) => existsSync(resolve(cwd, f)));
+}
+
 export function loadProject(opts: LoadOptions): Project {
   const files = opts.files?.length ? opts.files.map((f) => resolve(opts.cwd, f)) : findFiles(opts.cwd);
   const dir = resolve(opts.cwd, opts.projectDirectory ?? dirname(files[0]));

@@ -1,9 +1,9 @@
 /** `berth compose up` and `down`. */
 import type { Command } from 'commander';
-import { down, up } from '../../../compose';
+import { down, hasDefaultFile, projectByName, up } from '../../../compose';
 import { UsageError, collect, intArg, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { project, runtime, withInterrupt } from './project-context';
+import { globalsOf, project, runtime, withInterrupt } from './project-context';
 
 interface UpFlags {
   detach?: boolean; build?: boolean; noBuild?: boolean; forceRecreate?: boolean; deps?: boolean; scale?: string[];
@@ -53,6 +53,10 @@ export function downCommand(ctx: CliContext): Command {
     .option('-t, --timeout <int>', 'Specify a shutdown timeout in seconds', intArg('--timeout'));
   return cmd.action(async (f: { volumes?: boolean; rmi?: string; removeOrphans?: boolean; timeout?: number }) => {
     if (f.rmi && f.rmi !== 'all' && f.rmi !== 'local') throw new UsageError(`invalid --rmi option "${f.rmi}"`);
-    await down(runtime(ctx), project(ctx, cmd), { volumes: f.volumes, rmi: f.rmi as 'all' | 'local' | undefined, removeOrphans: f.removeOrphans, timeout: f.timeout });
+    // `-p NAME` alone, with no compose file around, takes the project down by its labels
+    const g = globalsOf(cmd);
+    const byName = g.projectName && !g.file?.length && !hasDefaultFile(g.projectDirectory ?? process.cwd());
+    const p = byName ? projectByName(g.projectName!, process.cwd()) : project(ctx, cmd);
+    await down(runtime(ctx), p, { volumes: f.volumes, rmi: f.rmi as 'all' | 'local' | undefined, removeOrphans: f.removeOrphans || !!byName, timeout: f.timeout });
   });
 }
