@@ -41,6 +41,23 @@ test('files merge in order with compose\'s rules; .env fills variables and the s
   assert.equal('version' in p.document, false);
 });
 
+test('--env-file replaces .env; COMPOSE_PROJECT_NAME and COMPOSE_PROFILES come from either', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'compose-envfile-'));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: {image: "busybox:${TAG}"}\n  b: {image: x, profiles: [extra]}\n');
+  writeFileSync(join(dir, '.env'), 'TAG=from-dotenv\n');
+  writeFileSync(join(dir, 'other.env'), 'TAG=from-other\nCOMPOSE_PROJECT_NAME=Other\nCOMPOSE_PROFILES=extra\n');
+  const base = { env: {}, cwd: dir };
+  const plain = loadProject(base);
+  assert.equal(plain.services.a.image, 'busybox:from-dotenv');
+  assert.deepEqual(plain.enabled, ['a']);
+  const other = loadProject({ ...base, envFiles: ['other.env'] });
+  assert.equal(other.services.a.image, 'busybox:from-other');
+  assert.equal(other.name, 'other');
+  assert.deepEqual(other.enabled.sort(), ['a', 'b']);
+  assert.equal(loadProject({ ...base, env: { TAG: 'shell' }, envFiles: ['other.env'] }).services.a.image, 'busybox:shell');
+  assert.throws(() => loadProject({ ...base, envFiles: ['missing.env'] }), /env file .*missing\.env not found/);
+});
+
 test('profiles enable services; depends_on lists read as service_started', () => {
   const { p } = project({ 'c.yaml': 'services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, profiles: [p1]}\n' }, { profiles: ['p1'] });
   assert.deepEqual(p.enabled.sort(), ['a', 'b']);
