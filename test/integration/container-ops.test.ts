@@ -90,7 +90,7 @@ test('port, rename, update and prune', async () => {
   assert.equal(up.code, 0, up.stderr);
   assert.equal(up.stdout, 'kept\n');
   assert.deepEqual((await inspect('kept')).HostConfig.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 });
-  const mem = await d.api('POST', '/containers/kept/update', { Memory: 64 * 1024 * 1024, RestartPolicy: { Name: 'always' } });
+  const mem = await d.api('POST', '/containers/kept/update', { Memory: 64 * 1024 * 1024, MemorySwap: 128 * 1024 * 1024, RestartPolicy: { Name: 'always' } });
   assert.equal(mem.status, 200, mem.body);
   assert.deepEqual(mem.json, { Warnings: [] });
   const hc = (await inspect('kept')).HostConfig;

@@ -67,10 +67,11 @@ test('prune removes only stopped containers the filters select', async () => {
 
 test('update sets the restart policy and records resources; AutoRemove refuses a policy', async () => {
   await running('uu');
-  assert.deepEqual(await updateContainer(h.service, 'uu', { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 }, Memory: 1 << 26 }), { Warnings: [] });
+  assert.deepEqual(await updateContainer(h.service, 'uu', { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 }, Memory: 1 << 26, MemorySwap: 1 << 27 }), { Warnings: [] });
   const hc = h.service.inspect('uu').hostConfig;
   assert.deepEqual(hc.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 2 });
   assert.equal(hc.Memory, 1 << 26);
+  assert.equal(hc.MemorySwap, 1 << 27);
   await assert.rejects(updateContainer(h.service, 'uu', { RestartPolicy: { Name: 'always', MaximumRetryCount: 1 } }), /maximum retry count can only be used with 'on-failure'/);
   const rm = await h.service.create({ name: 'rm', body: { Image: 'busybox', HostConfig: { AutoRemove: true } } });
   await assert.rejects(updateContainer(h.service, 'rm', { RestartPolicy: { Name: 'always' } }),
