@@ -250,7 +250,7 @@ test('berth login/logout keep credentials in config.json as docker does', async 
   const search = await berth(['search', `${reg.basic}/team`], { config: cfg });
   ok(search);
   assert.deepEqual(search.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)), [
-    ['NAME', 'DESCRIPTION', 'STARS', 'OFFICIAL', 'AUTOMATED'], [`${reg.basic}/team/alpha`, '0'], [`${reg.basic}/team/beta`, '0'],
+    ['NAME', 'DESCRIPTION', 'STARS', 'OFFICIAL'], [`${reg.basic}/team/alpha`, '0'], [`${reg.basic}/team/beta`, '0'],
   ]);
   const out = await berth(['logout', reg.basic], { config: cfg });
   ok(out);
@@ -297,10 +297,10 @@ test('search: Docker Hub through its search API, with filters, limit and truncat
   const r = await berth(['search', 'busybox']);
   ok(r);
   assert.equal(r.stdout, [
-    'NAME                                    DESCRIPTION                                     STARS     OFFICIAL   AUTOMATED',
-    'busybox                                 Busybox base image.                             3100      [OK]       ',
-    'someone/busybox-with-a-very-long-name   A description that is much longer than forty…   12                   [OK]',
-    'other/busybox                                                                           0                    ',
+    'NAME                                    DESCRIPTION                                     STARS     OFFICIAL',
+    'busybox                                 Busybox base image.                             3100      [OK]',
+    'someone/busybox-with-a-very-long-name   A description that is much longer than forty…   12        ',
+    'other/busybox                                                                           0         ',
     '',
   ].join('\n'));
   assert.equal(hubRequests.at(-1), '/v1/search?q=busybox&n=25');

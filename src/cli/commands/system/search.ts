@@ -4,13 +4,15 @@ import { checkArgs, collect, intArg, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { RegistryApi, type ImageSearchResult } from '../../../client';
 import { renderRows } from '../../formatters/format';
+import { GO_TYPE } from '../../formatters/go-template';
 import { parseFilterFlags } from '../container/ps';
 import { registryAuthHeader } from '../../credentials';
 
 interface SearchFlags { filter?: string[]; format?: string; limit?: number; noTrunc?: boolean }
 
-const SEARCH_FORMAT = 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}';
-const SEARCH_HEADERS: Record<string, string> = { Name: 'NAME', Description: 'DESCRIPTION', StarCount: 'STARS', IsOfficial: 'OFFICIAL', IsAutomated: 'AUTOMATED' };
+/** docker 28's columns: Docker Hub no longer has automated builds, so no AUTOMATED column nor field. */
+const SEARCH_FORMAT = 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}';
+const SEARCH_HEADERS: Record<string, string> = { Name: 'NAME', Description: 'DESCRIPTION', StarCount: 'STARS', IsOfficial: 'OFFICIAL' };
 
 /** Go's stringutils.Ellipsis: at most `max` characters, the last one `…` when cut. */
 function ellipsis(s: string, max: number): string {
@@ -25,7 +27,7 @@ export function searchContext(r: ImageSearchResult, trunc: boolean): Record<stri
     Description: trunc ? ellipsis(desc, 45) : desc,
     StarCount: String(r.star_count ?? 0),
     IsOfficial: r.is_official ? '[OK]' : '',
-    IsAutomated: r.is_automated ? '[OK]' : '',
+    [GO_TYPE]: '*registry.searchContext',
   };
 }
 
