@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform } from 'node:stream';
-import { createGzip, constants as zlib } from 'node:zlib';
+import { open } from 'node:fs/promises';
+import { createGzip, deflateRawSync, constants as zlib } from 'node:zlib';
 import { formatFamiliar, formatFull, type Reference } from '../../core/images';
 import { MEDIA, type Descriptor, type Registry as RegistryClient, type RegistryRepository as Repository } from '../../core/remotes';
 import { InvalidArgument, NotFound } from '../../errdefs';
@@ -35,6 +36,25 @@ export function schema2Manifest(config: Descriptor, layers: Descriptor[]): Buffe
   return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.dockerManifest, config: d(config), layers: layers.map(d) }, null, 3));
 }
 
+/**
+ * Deflate level 1, or 0 (stored blocks, still gzip) for a layer whose content does not
+ * compress (random or already compressed data): a 1 MiB sample from its middle decides,
+ * so such a layer costs no compression time for nothing.
+ */
+async function gzipLevel(file: string, size: number): Promise<number> {
+  const n = Math.min(size, 1 << 20);
+  if (n < 64 * 1024) return zlib.Z_BEST_SPEED;
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, Math.floor((size - n) / 2));
+    const sample = buf.subarray(0, bytesRead);
+    return deflateRawSync(sample, { level: zlib.Z_BEST_SPEED }).length > sample.length * 0.95 ? zlib.Z_NO_COMPRESSION : zlib.Z_BEST_SPEED;
+  } finally {
+    await fh.close();
+  }
+}
+
 interface LayerPush { deps: PushDeps; repo: Repository; repoName: string; diffId: string; emit: Progress }
 
 /** The registry's blob for one layer: found, mounted or uploaded. */
@@ -59,13 +79,14 @@ async function pushLayer(p: LayerPush): Promise<Descriptor> {
   const hash = createHash('sha256');
   let size = 0;
   let read = 0;
+  const level = await gzipLevel(deps.store.blobs.path(diffId), total);
   const tar = deps.store.blobs.openRead(diffId);
-  tar.on('data', (c: Buffer) => { read += c.length; pushing(read); });
+  const reading = new Transform({ transform(c: Buffer, _e, cb) { read += c.length; pushing(read); cb(null, c); } });
   const counting = new Transform({ transform(c: Buffer, _e, cb) { hash.update(c); size += c.length; cb(null, c); } });
   const body = new PassThrough();
-  const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: 1 << 20 });
-  tar.pipe(gzip).pipe(counting).pipe(body);
-  for (const s of [tar, gzip, counting]) s.once('error', (err) => body.destroy(err));
+  const gzip = createGzip({ level, chunkSize: 1 << 20 });
+  tar.pipe(reading).pipe(gzip).pipe(counting).pipe(body);
+  for (const s of [tar, reading, gzip, counting]) s.once('error', (err) => body.destroy(err));
   let digest = '';
   await repo.pushBlobStream(body, () => (digest ||= `sha256:${hash.digest('hex')}`));
   pushing(read, true);
