@@ -36,6 +36,8 @@ test('detached container: ps, logs, stop, start, kill, rm -f', async () => {
   assert.equal((await d.api('POST', '/containers/web/start')).status, 304);
 
   assert.equal((await d.cli(['kill', 'web'])).code, 0);
+  // SIGKILL returns once the container has exited, as dockerd's kill does
+  assert.equal((await inspect('web')).State.Running, false);
   const w = await d.cli(['wait', 'web']);
   assert.equal(w.stdout.trim(), '137');
   const killStopped = await d.api('POST', '/containers/web/kill');

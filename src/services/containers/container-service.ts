@@ -19,6 +19,8 @@ export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 interface Waiter { condition: WaitCondition; resolve: (code: number) => void }
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31 };
+/** How long a SIGKILL waits for the exit before `kill` returns anyway (moby waits too). */
+const KILL_WAIT_MS = 10_000;
 
 /** Docker's signal syntax: `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`. Returns the number. */
 export function parseSignal(s: string): number {
@@ -292,8 +294,15 @@ export class ContainerService {
       throw new Conflict(`cannot kill container: ${ref}: container ${rec.id} is not running`);
     }
     if (sig === 9 || sig === 15 || sig === 2) rec.manuallyStopped = true;
+    // As dockerd: SIGKILL returns once the container has exited (bounded), other signals at once.
+    const exited = sig === 9 ? this.waitFor(rec.id, 'not-running') : undefined;
     await this.ctx.runtimes.get(rec.runtime)!.kill(rec.id, String(sig), sig === 9);
     this.ctx.events('kill', rec, { signal: String(sig) });
+    if (exited) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((r) => { timer = setTimeout(r, KILL_WAIT_MS); })]);
+      clearTimeout(timer);
+    }
   }
 
   async restart(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
