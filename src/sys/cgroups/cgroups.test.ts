@@ -10,6 +10,7 @@ import { mkdtemp, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isInvalidArgument, isNotFound } from '../../errdefs';
+import { withFileTree } from '../../lib/file-tree';
 import { CgroupV1, CgroupV2, openContainerCgroups, sharesToWeight, readCgroupHostInfo, type ContainerCgroup } from '.';
 
 const ID = 'c1';
@@ -32,18 +33,7 @@ const V2: Record<string, string> = {
   'berth/c1/pids.max': 'max\n', 'berth/c1/io.weight': 'default 100\n',
 };
 
-async function withTree(files: Record<string, string>, body: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'berth-cgw-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(join(root, rel, '..'), { recursive: true });
-      await writeFile(join(root, rel), text);
-    }
-    await body(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
+const withTree = (files: Record<string, string>, body: (root: string) => Promise<void>) => withFileTree(files, body, 'berth-cgw-');
 
 const read = (root: string, rel: string) => readFile(join(root, rel), 'utf8');
 

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isNotFound } from '../../../../errdefs';
+import { withFileTree } from '../../../../lib/file-tree';
 import type { ContainerRecord } from '../../types';
 import { CgroupV1StatsReader } from './cgroup-v1';
 import { CgroupV2StatsReader, parseIoStat } from './cgroup-v2';
@@ -11,18 +9,7 @@ import { sampleStats } from './collect-stats';
 import type { HostStats } from './host-stats';
 import { detectCgroupLayout, selectCgroupReader } from './select-reader';
 
-async function withTree(files: Record<string, string>, body: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'berth-cg2-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(join(root, rel, '..'), { recursive: true });
-      await writeFile(join(root, rel), text);
-    }
-    await body(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
+const withTree = (files: Record<string, string>, body: (root: string) => Promise<void>) => withFileTree(files, body, 'berth-cg2-');
 
 const v2Tree = (memMax: string): Record<string, string> => ({
   'cgroup.controllers': 'cpuset cpu io memory pids\n',
