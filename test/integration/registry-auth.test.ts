@@ -29,7 +29,7 @@ const OAUTH_USER = 'oauthuser';
 const OAUTH_PASS = 'oauth-secret';
 const refreshTokens = new Set<string>();
 const refreshGrants: string[] = [];
-const reg = { basic: '', tls: '', token: '' };
+const reg = { basic: '', tls: '', token: '', mirror: '' };
 
 const ok = (r: { code: number; stderr: string; stdout: string }) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
 
@@ -141,7 +141,8 @@ function berth(args: string[], opts: { input?: string; config?: string } = {}) {
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'berth-rauth-'));
   const ip = hostIp();
-  const [pBasic, pTls, pToken, pTokSrv, pHub] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [pBasic, pTls, pToken, pTokSrv, pHub, pMirror] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  reg.mirror = `127.0.0.1:${pMirror}`;
   reg.basic = `127.0.0.1:${pBasic}`;
   reg.tls = `${ip}:${pTls}`;
   reg.token = `127.0.0.1:${pToken}`;
@@ -159,6 +160,7 @@ before(async () => {
   await Promise.all([
     startRegistry('basic', reg.basic, `http: { addr: "${reg.basic}" }\n${htpasswd}`),
     startRegistry('tls', reg.tls, `http: { addr: "${reg.tls}", tls: { certificate: ${tmp}/srv.crt, key: ${tmp}/srv.key } }\n${htpasswd}`),
+    startRegistry('mirror', reg.mirror, `http: { addr: "${reg.mirror}" }`),
     startRegistry('token', reg.token, `http: { addr: "${reg.token}" }\nauth: { token: { realm: "http://127.0.0.1:${pTokSrv}/token", service: berth-test, issuer: berth-test-issuer, rootcertbundle: ${tmp}/token.crt } }`),
   ]);
   // A credential helper keeping secrets in a file, logging each call.
@@ -175,9 +177,14 @@ esac
   await chmod(join(tmp, 'bin', 'docker-credential-berthtest'), 0o755);
   // Images for the catalogs, written with skopeo from a berth-made busybox archive.
   process.env.BERTH_TEST_HUB_INDEX = `http://127.0.0.1:${pHub}`;
+  // The daemon's own daemon.json: the mirror registry for docker.io (Docker Hub itself is unreachable here).
+  d.dataRoot = await mkdtemp(join(tmpdir(), 'berth-rauth-data-'));
+  d.execRoot = await mkdtemp('/run/berth-rauth-');
+  await writeFile(join(d.dataRoot, 'daemon.json'), JSON.stringify({ 'registry-mirrors': [`http://${reg.mirror}`] }));
   await d.start();
   delete process.env.BERTH_TEST_HUB_INDEX;
   ok(await berth(['save', '-o', join(tmp, 'busybox.tar'), 'busybox:latest']));
+  await sh(`skopeo copy -q --dest-tls-verify=false docker-archive:${tmp}/busybox.tar docker://${reg.mirror}/library/busybox:from-mirror`);
   for (const repo of ['team/alpha', 'team/beta', 'other/gamma']) {
     await sh(`skopeo copy -q --dest-tls-verify=false --dest-creds ${USER}:${PASS} docker-archive:${tmp}/busybox.tar docker://${reg.basic}/${repo}:1`);
   }
@@ -359,4 +366,32 @@ test('identity tokens: a refresh token from login is kept instead of the passwor
   const revoked = await berth(['search', `${reg.token}/x`], { config: cfg });
   assert.equal(revoked.code, 1);
   assert.equal(revoked.stderr.trim(), 'Error response from daemon: unauthorized: bad username or password');
+});
+
+test('pull and push send the credentials berth login saved', async () => {
+  const cfg = join(tmp, 'cfg-pushpull');
+  const name = `${reg.basic}/team/pushed:1`;
+  ok(await berth(['tag', 'busybox:latest', name], { config: cfg }));
+  const anon = await berth(['push', name], { config: cfg });
+  assert.equal(anon.code, 1);
+  assert.match(anon.stderr, /no basic auth credentials|unauthorized|authentication required/);
+  ok(await berth(['login', '-u', USER, '--password-stdin', reg.basic], { input: PASS, config: cfg }));
+  ok(await berth(['push', name], { config: cfg }));
+  ok(await berth(['rmi', name], { config: cfg }));
+  const pulled = await berth(['pull', name], { config: cfg });
+  ok(pulled);
+  assert.match(pulled.stdout, new RegExp(`Status: Downloaded newer image for ${name.replace(/\./g, '\\.')}`));
+  ok(await berth(['rmi', name], { config: cfg }));
+});
+
+test('registry-mirrors: a docker.io name is pulled from the mirror while Docker Hub is unreachable', async () => {
+  const r = await berth(['pull', 'busybox:from-mirror']);
+  ok(r);
+  assert.match(r.stdout, /Status: Downloaded newer image for busybox:from-mirror\ndocker\.io\/library\/busybox:from-mirror\n$/);
+  const img = await d.api('GET', '/images/busybox:from-mirror/json');
+  assert.equal(img.status, 200);
+  assert.ok(img.json.RepoTags.includes('busybox:from-mirror'), img.body);
+  ok(await berth(['rmi', 'busybox:from-mirror']));
+  const missing = await berth(['pull', 'busybox:not-on-the-mirror']);
+  assert.equal(missing.code, 1);
 });

@@ -10,23 +10,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { InvalidArgument, hasErrno } from '../../errdefs';
+import type { EndpointResolver, RegistryEndpoint } from '../../core/remotes';
 
-/** One place to send a registry request: a base URL and its TLS settings. */
-export interface RegistryEndpoint {
-  /** `https://host[:port]` or `http://host[:port]` (a mirror may carry a path), no trailing slash. */
-  url: string;
-  /** The registry's host as in references (`docker.io` for Docker Hub). */
-  host: string;
-  /** True for a registry-mirrors entry: on failure the next endpoint is tried. */
-  mirror: boolean;
-  /** For https: CAs (system roots + certs.d), client certificate, and whether to verify. */
-  tls?: { ca: string[]; cert?: string; key?: string; verify: boolean };
-}
-
-/** The resolver the registry client asks; endpoints come in the order to try. */
-export interface EndpointResolver {
-  endpoints(host: string): Promise<RegistryEndpoint[]>;
-}
+export type { EndpointResolver, RegistryEndpoint };
 
 export interface EndpointConfigOptions {
   mirrors?: string[];
