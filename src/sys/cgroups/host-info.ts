@@ -7,22 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
-export interface CgroupHostInfo {
-  numCpus: number;
-  /** cpuset lists, e.g. `0-1`. */
-  cpus: string;
-  mems: string;
-  swapLimit: boolean;
-  blkioWeight: boolean;
-  /** The v1 memory controller's OOM-killer switch. */
-  oomKillDisable: boolean;
-  /** memory.swappiness (v1 only). */
-  swappiness: boolean;
-}
-
 const read = (p: string, dflt: string) => { try { return readFileSync(p, 'utf8').trim(); } catch { return dflt; } };
 
-export function readCgroupHostInfo(root = '/sys/fs/cgroup'): CgroupHostInfo {
+/**
+ * numCpus; the cpuset lists (`0-1`) containers may be pinned to; whether swap, block I/O
+ * weight, the OOM-killer switch and swappiness can be set. The container service's
+ * CgroupHostInfo is this shape (checked where the daemon wires them together).
+ */
+export function readCgroupHostInfo(root = '/sys/fs/cgroup') {
   const numCpus = cpus().length || 1;
   if (existsSync(join(root, 'cgroup.controllers'))) {
     // What berth's containers get is what the root hands down to its children.

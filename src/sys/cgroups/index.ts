@@ -16,4 +16,4 @@ export { CgroupV2, sharesToWeight } from './cgroup-v2';
 export function openContainerCgroups(root = '/sys/fs/cgroup', parent = 'berth', exists: (p: string) => boolean = existsSync): ContainerCgroup {
   return exists(join(root, 'cgroup.controllers')) ? new CgroupV2(root, parent) : new CgroupV1(root, parent);
 }
-export { readCgroupHostInfo, type CgroupHostInfo } from './host-info';
+export { readCgroupHostInfo } from './host-info';
