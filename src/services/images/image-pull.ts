@@ -57,8 +57,8 @@ async function resolveManifest(repo: Repository, reference: string, want: Platfo
   return { m: inner, digest: m.digest };
 }
 
-/** Runs fns with at most n at once; every one settles before the first error is thrown. */
-async function pool<T>(n: number, fns: Array<() => Promise<T>>): Promise<T[]> {
+/** Runs fns with at most n at once; onFail hears the first error; every one settles before it is thrown. */
+async function pool<T>(n: number, fns: Array<() => Promise<T>>, onFail?: () => void): Promise<T[]> {
   const out: T[] = new Array(fns.length);
   let next = 0;
   let failed: unknown;
@@ -66,7 +66,9 @@ async function pool<T>(n: number, fns: Array<() => Promise<T>>): Promise<T[]> {
     while (next < fns.length) {
       const i = next++;
       if (failed !== undefined) continue;
-      try { out[i] = await fns[i](); } catch (err) { failed ??= err; }
+      try { out[i] = await fns[i](); } catch (err) {
+        if (failed === undefined) { failed = err; onFail?.(); }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, fns.length) }, worker));
@@ -106,13 +108,16 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
     const keep = await Promise.all(diffIds.map(async (d) => !(await store.blobs.has(d))));
     for (const [i, l] of layers.entries()) step(emit, shortId(l.digest), present[i] ? 'Already exists' : 'Pulling fs layer');
     const fetched: Array<FetchedLayer | undefined> = [];
+    // one failed layer stops the others' downloads, as Docker cancels a pull
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     try {
       await pool(deps.concurrency ?? 3, layers.map((desc, i) => async () => {
         if (present[i]) return;
         const keepBlob = keep[i] && !writing.has(diffIds[i]);
         if (keepBlob) writing.add(diffIds[i]);
-        fetched[i] = await fetchLayer({ store, repo, desc, diffId: diffIds[i], keepBlob, emit, signal: opts.signal });
-      }));
+        fetched[i] = await fetchLayer({ store, repo, desc, diffId: diffIds[i], keepBlob, emit, signal });
+      }), () => stop.abort());
       for (const [i, f] of fetched.entries()) {
         if (!f) continue;
         const sid = shortId(layers[i].digest);
