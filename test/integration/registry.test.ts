@@ -381,3 +381,22 @@ test('push -a and pull -a move every tag of a repository', async () => {
   assert.equal(both.code, 1);
   assert.match(both.stderr, /tag can't be used with --all-tags\/-a/);
 });
+
+test('an OCI manifest (skopeo --format oci) pulls; berth run of a missing image pulls it first', async () => {
+  const name = `${reg}/oci/img`;
+  await makeImage(`${name}:src`, 32);
+  const archive = join(tmp, 'oci-src.tar');
+  assert.equal((await d.cli(['save', '-o', archive, `${name}:src`])).code, 0);
+  const cp = await run('skopeo', ['copy', '--format', 'oci', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${name}:v1`]);
+  assert.equal(cp.code, 0, cp.stderr);
+  const { m } = await manifestOf('oci/img:v1');
+  assert.equal(m.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal((await d.cli(['rmi', `${name}:src`])).code, 0);
+  const r = await d.cli(['run', '--rm', `${name}:v1`, 'cat', '/tag']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${name}:src\n`);
+  assert.match(r.stderr, new RegExp(`^Unable to find image '${esc(name)}:v1' locally$`, 'm'));
+  assert.match(r.stderr, /: Pull complete$/m);
+  // skopeo rewrote the config as an OCI config: the image ID is that config's digest
+  assert.equal((await inspect(`${name}:v1`)).Id, m.config.digest);
+});
