@@ -395,3 +395,18 @@ test('registry-mirrors: a docker.io name is pulled from the mirror while Docker 
   const missing = await berth(['pull', 'busybox:not-on-the-mirror']);
   assert.equal(missing.code, 1);
 });
+
+test('berth login on a terminal prompts for the username and a password it does not echo', async () => {
+  const cfg = join(tmp, 'cfg-tty');
+  const cmd = `${process.execPath} ${BERTH} -H ${d.host} login ${reg.basic}`;
+  // Typed after the prompt appears (the terminal itself echoes what comes earlier, before berth owns it).
+  const typing = `sleep 1.5; printf '%s\\n' ${USER}; sleep 0.3; printf '%s\\n' ${PASS}`;
+  const r = await run('sh', ['-c', `(${typing}) | script -qec '${cmd}' /dev/null`], { env: { DOCKER_CONFIG: cfg } });
+  ok(r);
+  const screen = r.stdout.replace(/\r/g, '');
+  assert.match(screen, new RegExp(`^Username: ${USER}\nPassword: \n`));
+  assert.ok(!screen.includes(PASS), screen);
+  assert.match(screen, /Login Succeeded\n$/);
+  const saved = JSON.parse(await readFile(join(cfg, 'config.json'), 'utf8'));
+  assert.equal(saved.auths[reg.basic].auth, Buffer.from(`${USER}:${PASS}`).toString('base64'));
+});

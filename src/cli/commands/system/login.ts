@@ -71,16 +71,25 @@ async function readAllText(stream: NodeJS.ReadableStream): Promise<string> {
 async function promptMissing(ctx: CliContext, a: AuthConfig): Promise<AuthConfig> {
   if (a.username && a.password) return a;
   if (!ctx.io.stdin.isTTY) throw new ExitStatus(1, 'Error: Cannot perform an interactive login from a non TTY device');
-  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stdout, terminal: true });
-  const ask = (q: string) => new Promise<string>((resolve) => rl.question(q, resolve));
+  const out = ctx.io.stdout;
+  const rl = createInterface({ input: ctx.io.stdin, output: out, terminal: true });
+  // Lines are read through the iterator (it buffers what arrives before the next prompt);
+  // readline's echo is dropped from the password's line on, whenever it arrives.
+  const passwordLine = a.username ? 0 : 1;
+  let seen = 0;
+  rl.on('line', () => { seen++; });
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s) => { if (seen < passwordLine) out.write(s); };
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (prompt: string): Promise<string> => {
+    out.write(prompt);
+    const line = await lines.next();
+    return line.done ? '' : String(line.value);
+  };
   try {
     const username = a.username || (await ask('Username: ')).trim();
     if (!username) throw new ExitStatus(1, 'Error: Non-null Username Required');
     let password = a.password;
     if (!password) {
-      const out = ctx.io.stdout as NodeJS.WritableStream & { write: (s: string) => boolean };
-      const muted = rl as unknown as { _writeToOutput?: (s: string) => void };
-      muted._writeToOutput = (s: string) => { if (s.startsWith('Password: ')) out.write('Password: '); };
       password = await ask('Password: ');
       out.write('\n');
     }
