@@ -314,6 +314,9 @@ test('search: Docker Hub through its search API, with filters, limit and truncat
   const f = await berth(['search', '--filter', 'stars=10', '--filter', 'is-official=false', '--no-trunc', '--format', '{{.Name}}|{{.Description}}', 'busybox']);
   ok(f);
   assert.equal(f.stdout, 'someone/busybox-with-a-very-long-name|A description that is much longer than forty-five characters with a newline\n');
+  const json = await berth(['search', '--limit', '1', '--format', 'json', 'busybox']);
+  ok(json);
+  assert.equal(json.stdout, '{"Description":"Busybox base image.","IsOfficial":"true","Name":"busybox","StarCount":"3100"}\n');
   const lim = await d.api('GET', '/images/search?term=busybox&limit=1');
   assert.deepEqual(lim.json.map((x: { name: string }) => x.name), ['busybox']);
   assert.equal((await d.api('GET', '/images/search?term=busybox&limit=101')).json.message, 'Limit 101 is outside the range of [1, 100]');

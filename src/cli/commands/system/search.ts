@@ -20,13 +20,14 @@ function ellipsis(s: string, max: number): string {
   return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
 }
 
-export function searchContext(r: ImageSearchResult, trunc: boolean): Record<string, unknown> {
+/** docker's searchContext; `json` (the json format) gives IsOfficial as "true"/"false" rather than "[OK]"/"". */
+export function searchContext(r: ImageSearchResult, trunc: boolean, json = false): Record<string, unknown> {
   const desc = (r.description ?? '').replace(/[\n\r]/g, ' ');
   return {
     Name: r.name,
     Description: trunc ? ellipsis(desc, 45) : desc,
     StarCount: String(r.star_count ?? 0),
-    IsOfficial: r.is_official ? '[OK]' : '',
+    IsOfficial: json ? String(!!r.is_official) : r.is_official ? '[OK]' : '',
     [GO_TYPE]: '*registry.searchContext',
   };
 }
@@ -46,6 +47,6 @@ export function searchCommand(ctx: CliContext): Command {
     });
     const trunc = f.trunc !== false;
     const format = !f.format || f.format === 'table' ? SEARCH_FORMAT : f.format;
-    ctx.out(renderRows(format, results, { headers: SEARCH_HEADERS, toContext: (r) => searchContext(r, trunc) }));
+    ctx.out(renderRows(format, results, { headers: SEARCH_HEADERS, toContext: (r) => searchContext(r, trunc, format === 'json') }));
   });
 }
