@@ -102,3 +102,30 @@ test('WWW-Authenticate challenges parse quoted and bare parameters', () => {
   assert.deepEqual(parseChallenge('Basic realm=basic-realm'), { scheme: 'basic', params: { realm: 'basic-realm' } });
   assert.equal(parseChallenge(undefined), undefined);
 });
+
+test('a mirror without the manifest is given up on: the request goes to the registry; a push skips mirrors', async () => {
+  const reg = await tokenRegistry();
+  const mirrorPaths: string[] = [];
+  const mirror = http.createServer((req, res) => {
+    mirrorPaths.push(req.url ?? '');
+    res.writeHead(req.url === '/v2/' ? 200 : 404, { 'Content-Type': 'application/json' });
+    res.end(req.url === '/v2/' ? '{}' : JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] }));
+  });
+  await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', () => r()));
+  try {
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    const endpoints = { endpoints: async (host: string) => [{ url: mirrorUrl, host, mirror: true }, { url: `http://${reg.host}`, host, mirror: false }] };
+    const client = new RegistryClient({ auth: fixedAuth({ username: 'bob', password: 'pw' }), endpoints });
+    const m = await client.repository('docker.io', 'a/b', ['pull']).getManifest('latest');
+    assert.equal(m.kind, 'image');
+    assert.deepEqual(mirrorPaths, ['/v2/', '/v2/a/b/manifests/latest']);
+    // a push session never asks the mirror
+    mirrorPaths.length = 0;
+    const fresh = new RegistryClient({ auth: fixedAuth({ username: 'bob', password: 'pw' }), endpoints });
+    await fresh.repository('docker.io', 'a/b', ['pull', 'push']).getManifest('latest');
+    assert.deepEqual(mirrorPaths, []);
+  } finally {
+    await new Promise<void>((r) => { mirror.closeAllConnections(); mirror.close(() => r()); });
+    await reg.close();
+  }
+});

@@ -30,43 +30,61 @@ function dialError(host: string, err: unknown): string {
   return (err as Error).message;
 }
 
+interface Candidate { ep: Endpoint; base: string; mirror: boolean }
+
 export class RegistryClient implements Registry {
-  private readonly endpoints = new Map<string, Promise<{ ep: Endpoint; base: string }>>();
+  private readonly candidates = new Map<string, Promise<Candidate[]>>();
+  private readonly chosen = new Map<string, Promise<Candidate>>();
+  /** Mirrors given up on, per domain: they failed a request, so the next endpoint serves. */
+  private readonly skipped = new Map<string, number>();
   private readonly tokens = new Map<string, Token>();
 
   constructor(private readonly opts: RegistryClientOptions) {}
 
-  /** A session on `domain/path` asking for actions (`pull`, `push`). */
+  /** A session on `domain/path` asking for actions (`pull`, `push`); a push never goes to a mirror. */
   repository(domain: string, path: string, actions: string[]): Repository {
     return new Repository(this, domain, path, actions);
   }
 
-  /**
-   * The endpoint and base URL of domain: https, or for an insecure registry https without
-   * verification then plain http (the first that answers `GET /v2/`).
-   */
-  base(domain: string): Promise<{ ep: Endpoint; base: string }> {
-    let p = this.endpoints.get(domain);
+  private list(domain: string): Promise<Candidate[]> {
+    let p = this.candidates.get(domain);
     if (!p) {
-      p = this.probe(domain);
-      this.endpoints.set(domain, p);
-      p.catch(() => this.endpoints.delete(domain));
+      p = (async () => {
+        if (this.opts.endpoints) {
+          return (await this.opts.endpoints.endpoints(domain)).map((e) => ({
+            base: e.url,
+            mirror: e.mirror,
+            ep: { domain, host: new URL(e.url).host, insecure: e.tls ? !e.tls.verify : true, tls: e.tls ? { ca: e.tls.ca.map((c) => Buffer.from(c)), cert: e.tls.cert ? Buffer.from(e.tls.cert) : undefined, key: e.tls.key ? Buffer.from(e.tls.key) : undefined } : {} },
+          }));
+        }
+        const ep = await resolveEndpoint(domain, this.opts);
+        return (ep.insecure ? ['https', 'http'] : ['https']).map((s) => ({ ep, base: `${s}://${ep.host}`, mirror: false }));
+      })();
+      this.candidates.set(domain, p);
+      p.catch(() => this.candidates.delete(domain));
     }
     return p;
   }
 
-  /** The first endpoint whose `GET /v2/` answers (any status). */
-  private async probe(domain: string): Promise<{ ep: Endpoint; base: string }> {
-    let tries: Array<{ ep: Endpoint; base: string }>;
-    if (this.opts.endpoints) {
-      tries = (await this.opts.endpoints.endpoints(domain)).map((e) => ({
-        base: e.url,
-        ep: { domain, host: new URL(e.url).host, insecure: e.tls ? !e.tls.verify : true, tls: e.tls ? { ca: e.tls.ca.map((c) => Buffer.from(c)), cert: e.tls.cert ? Buffer.from(e.tls.cert) : undefined, key: e.tls.key ? Buffer.from(e.tls.key) : undefined } : {} },
-      }));
-    } else {
-      const ep = await resolveEndpoint(domain, this.opts);
-      tries = (ep.insecure ? ['https', 'http'] : ['https']).map((s) => ({ ep, base: `${s}://${ep.host}` }));
+  /**
+   * The endpoint of domain in use: the first (past mirrors given up on, and past every
+   * mirror for a push) whose `GET /v2/` answers; insecure registries are tried over https
+   * without verification, then plain http.
+   */
+  base(domain: string, push = false): Promise<Candidate> {
+    const key = `${domain}|${push}`;
+    let p = this.chosen.get(key);
+    if (!p) {
+      p = this.probe(domain, push);
+      this.chosen.set(key, p);
+      p.catch(() => this.chosen.delete(key));
     }
+    return p;
+  }
+
+  private async probe(domain: string, push: boolean): Promise<Candidate> {
+    const skip = this.skipped.get(domain) ?? 0;
+    const tries = (await this.list(domain)).filter((c, i) => !(c.mirror && (push || i < skip)));
     let last: unknown;
     let lastUrl = '';
     for (const t of tries) {
@@ -82,12 +100,40 @@ export class RegistryClient implements Registry {
     throw new Unavailable(`Get "${lastUrl}": ${dialError(new URL(lastUrl).host, last)}`, { cause: last });
   }
 
-  /** Sends req with the auth this domain wants; on a 401 answers the challenge once and retries (Buffer bodies only). */
-  async request(domain: string, scopes: string[], build: (base: string) => HttpRequest): Promise<IncomingMessage> {
-    const { ep, base } = await this.base(domain);
-    const key = `${domain} ${scopes.join(' ')}`;
+  /** Gives up on the mirror in use for domain: requests go to the next endpoint. */
+  private async skipMirror(domain: string, c: Candidate): Promise<void> {
+    const i = (await this.list(domain)).indexOf(c);
+    this.skipped.set(domain, Math.max(this.skipped.get(domain) ?? 0, i + 1));
+    this.chosen.delete(`${domain}|false`);
+  }
+
+  /**
+   * Sends req with the auth this endpoint wants; on a 401 answers the challenge once and
+   * retries (Buffer bodies only). A mirror that fails a GET or HEAD (unreachable, 404, 5xx)
+   * is given up on and the request goes to the next endpoint, as Docker falls back.
+   */
+  async request(domain: string, scopes: string[], build: (base: string) => HttpRequest, push = false): Promise<IncomingMessage> {
+    for (;;) {
+      const c = await this.base(domain, push);
+      const req = build(c.base);
+      const idempotent = req.method === 'GET' || req.method === 'HEAD';
+      let res: IncomingMessage;
+      try {
+        res = await this.authorized(c, scopes, req);
+      } catch (err) {
+        if (c.mirror && idempotent) { await this.skipMirror(domain, c); continue; }
+        throw err;
+      }
+      const status = res.statusCode ?? 0;
+      if (c.mirror && idempotent && (status === 404 || status >= 500)) { res.resume(); await this.skipMirror(domain, c); continue; }
+      return res;
+    }
+  }
+
+  private async authorized(c: Candidate, scopes: string[], req: HttpRequest): Promise<IncomingMessage> {
+    const { ep } = c;
+    const key = `${c.base} ${scopes.join(' ')}`;
     const cached = this.tokens.get(key);
-    const req = build(base);
     const authHeader = (t: Token | undefined): Record<string, string> => (t ? { Authorization: t.token.startsWith('Basic ') ? t.token : `Bearer ${t.token}` } : {});
     const first = cached && cached.expiresAt > Date.now() ? cached : undefined;
     let res = await send(ep, { ...req, headers: { ...req.headers, ...authHeader(first) } });
@@ -95,7 +141,7 @@ export class RegistryClient implements Registry {
     const ch = parseChallenge(res.headers['www-authenticate'] as string | undefined);
     if (!ch || (req.body && !Buffer.isBuffer(req.body))) return res;
     res.resume();
-    const creds = await this.opts.auth.credentialsFor(domain);
+    const creds = await this.opts.auth.credentialsFor(ep.domain);
     let token: Token;
     if (ch.scheme === 'basic') {
       const h = basicHeader(creds);
@@ -132,15 +178,17 @@ export function verifying(digest: string, what: string): Transform & { verified:
 
 export class Repository implements RegistryRepository {
   private readonly scopes: string[];
+  private readonly push: boolean;
 
   constructor(private readonly client: RegistryClient, readonly domain: string, readonly path: string, actions: string[]) {
     this.scopes = [`repository:${path}:${actions.join(',')}`];
+    this.push = actions.includes('push');
   }
 
   private url(base: string, rest: string): URL { return new URL(`${base}/v2/${this.path}/${rest}`); }
 
   private req(method: string, rest: string | ((base: string) => URL), extra: Omit<HttpRequest, 'method' | 'url'> = {}, scopes = this.scopes): Promise<IncomingMessage> {
-    return this.client.request(this.domain, scopes, (base) => ({ method, url: typeof rest === 'string' ? this.url(base, rest) : rest(base), ...extra }));
+    return this.client.request(this.domain, scopes, (base) => ({ method, url: typeof rest === 'string' ? this.url(base, rest) : rest(base), ...extra }), this.push);
   }
 
   /** GET a manifest by tag or digest; NotFound (`manifest unknown: ...`) when the registry has none. */
@@ -202,7 +250,7 @@ export class Repository implements RegistryRepository {
     if (res.statusCode === 201 && mount) { res.resume(); return { mounted: true }; }
     if (res.statusCode !== 202 && res.statusCode !== 201) throw await registryError(res, 'blobs/uploads/');
     res.resume();
-    const { base } = await this.client.base(this.domain);
+    const { base } = await this.client.base(this.domain, this.push);
     return { mounted: false, location: new URL(String(res.headers.location), base) };
   }
 
@@ -235,7 +283,7 @@ export class Repository implements RegistryRepository {
     const patch = await this.req('PATCH', () => r.location, { body, headers: { 'Content-Type': 'application/octet-stream' } });
     if (patch.statusCode !== 202) throw await registryError(patch, 'PATCH blob upload');
     patch.resume();
-    const { base } = await this.client.base(this.domain);
+    const { base } = await this.client.base(this.domain, this.push);
     const u = new URL(String(patch.headers.location ?? r.location), base);
     u.searchParams.set('digest', digestOf());
     const res = await this.req('PUT', () => u, { body: Buffer.alloc(0), headers: { 'Content-Length': 0 } });
