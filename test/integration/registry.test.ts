@@ -298,6 +298,18 @@ test('a manifest list: the linux/amd64 entry is pulled, its digest recorded; ano
   const plat = await d.cli(['pull', '--platform', 'linux/s390x', `${reg}/${name}:both`]);
   assert.equal(plat.code, 1);
   assert.match(plat.stderr, /no matching manifest for linux\/s390x in the manifest list entries/);
+
+  // zstd layers (Node 20 has no zstd): refused by name before any download
+  const zm = { ...m, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: m.layers.map((l: any) => ({ ...l, mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' })) };
+  const zput = await new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: `/v2/${name}/manifests/zstd`, headers: { 'Content-Type': zm.mediaType } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.once('error', reject);
+    req.end(JSON.stringify(zm));
+  });
+  assert.equal(zput, 201);
+  const z = await d.cli(['pull', `${reg}/${name}:zstd`]);
+  assert.equal(z.code, 1);
+  assert.match(z.stderr, /unsupported layer media type application\/vnd\.oci\.image\.layer\.v1\.tar\+zstd/);
 });
 
 test('the docker CLI pushes to and pulls from a registry through berthd', async () => {

@@ -7,7 +7,7 @@
  */
 import { formatFamiliar, formatFull, chainIds, imageIdOf, type ImageConfig, type Reference } from '../../core/images';
 import { hostPlatform, formatPlatform, parsePlatform, selectPlatform, type FetchedManifest, type Platform, type Registry as RegistryClient, type RegistryRepository as Repository } from '../../core/remotes';
-import { InvalidArgument, NotFound, isNotFound } from '../../errdefs';
+import { InvalidArgument, NotFound, NotImplemented, isNotFound } from '../../errdefs';
 import type { ImageStore } from './image-store';
 import { addTag } from './image-tag';
 import type { DistributionMetadata } from './image-push-metadata';
@@ -98,6 +98,9 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
   }
   const diffIds = config.rootfs?.diff_ids ?? [];
   const layers = m.manifest.layers;
+  // Node 20's zlib has no zstd: refuse before any download rather than fail in the tar reader
+  const zstd = layers.find((l) => l.mediaType.endsWith('+zstd') || l.mediaType.endsWith('.zstd'));
+  if (zstd) throw new NotImplemented(`unsupported layer media type ${zstd.mediaType} (layer ${zstd.digest}): zstd layers cannot be decompressed by this berthd`);
   if (diffIds.length !== layers.length) throw new InvalidArgument(`manifest ${m.digest}: ${layers.length} layers but the config has ${diffIds.length} diff_ids`);
   const id = imageIdOf(configBytes);
   const repoName = `${ref.domain}/${ref.path}`;
