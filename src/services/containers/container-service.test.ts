@@ -166,7 +166,7 @@ test('start runs the container with the monitor pid and writes the bundle config
   const spec = JSON.parse(await readFile(join(bundle(rec.id), 'config.json'), 'utf8'));
   assert.deepEqual(spec.process.args, ['echo', 'hi']);
   assert.deepEqual(spec.process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=box', 'A=1']);
-  assert.deepEqual(spec.process.user, { uid: 33, gid: 33, additionalGids: [10] });
+  assert.deepEqual(spec.process.user, { uid: 33, gid: 33, additionalGids: [33, 10] });
   assert.equal(spec.hostname, 'box');
   assert.equal(spec.root.path, h.rootfs.layers.get(rec.id));
   assert.deepEqual(spec.linux.namespaces.find((n: { type: string }) => n.type === 'network'), { type: 'network', path: now.sandbox?.netns });
