@@ -110,12 +110,14 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
     const writing = new Set<string>();
     const keep = await Promise.all(diffIds.map(async (d) => !(await store.blobs.has(d))));
     for (const [i, l] of layers.entries()) step(emit, shortId(l.digest), present[i] ? 'Already exists' : 'Pulling fs layer');
+    const concurrency = deps.concurrency ?? 3;
+    layers.filter((_, i) => !present[i]).slice(concurrency).forEach((l) => step(emit, shortId(l.digest), 'Waiting'));
     const fetched: Array<FetchedLayer | undefined> = [];
     // one failed layer stops the others' downloads, as Docker cancels a pull
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     try {
-      await pool(deps.concurrency ?? 3, layers.map((desc, i) => async () => {
+      await pool(concurrency, layers.map((desc, i) => async () => {
         if (present[i]) return;
         const keepBlob = keep[i] && !writing.has(diffIds[i]);
         if (keepBlob) writing.add(diffIds[i]);
