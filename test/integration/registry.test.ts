@@ -368,6 +368,10 @@ test('a registry with htpasswd basic auth: refused anonymously in Docker\'s word
     const pull = await berth('pull', `${name}:v1`);
     assert.equal(pull.code, 0, pull.stderr);
     assert.match(pull.stdout, /: Pull complete$/m);
+    // run's pull of a missing image sends the same credentials
+    assert.equal((await berth('rmi', `${name}:v1`)).code, 0);
+    const r = await berth('run', '--rm', `${name}:v1`, 'cat', '/tag');
+    assert.equal(r.stdout, `${name}:v1\n`, r.stderr);
   } finally {
     await new Promise<void>((r) => { if (basic.exitCode !== null) { r(); return; } basic.once('exit', () => r()); process.kill(basic.pid!, 'SIGTERM'); });
   }

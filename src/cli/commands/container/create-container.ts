@@ -3,6 +3,7 @@ import { isNotFound } from '../../../errdefs';
 import type { ContainerCreateResponse, JsonMessage } from '../../../client';
 import type { CliContext } from '../../context';
 import type { CreateRequest } from './create-flags';
+import { registryAuthHeader } from '../../credentials';
 
 /** `busybox` -> `busybox:latest`; a digest or tag is kept. */
 export function withDefaultTag(ref: string): string {
@@ -33,7 +34,8 @@ export async function pullImage(ctx: CliContext, ref: string, platform?: string)
   const i = ref.lastIndexOf(':');
   const [fromImage, tag] = at >= 0 ? [ref.slice(0, at), ref.slice(at + 1)]
     : i > ref.lastIndexOf('/') ? [ref.slice(0, i), ref.slice(i + 1)] : [ref, 'latest'];
-  await ctx.client.images.pull({ fromImage, tag, platform }, (m: JsonMessage & { progressDetail?: { current?: number } }) => {
+  const registryAuth = await registryAuthHeader(fromImage);
+  await ctx.client.images.pull({ fromImage, tag, platform, registryAuth }, (m: JsonMessage & { progressDetail?: { current?: number } }) => {
     if (m.progressDetail?.current !== undefined) return;
     if (m.status) ctx.err(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
   });
