@@ -416,3 +416,41 @@ test('an OCI manifest (skopeo --format oci) pulls; berth run of a missing image 
   // skopeo rewrote the config as an OCI config: the image ID is that config's digest
   assert.equal((await inspect(`${name}:v1`)).Id, m.config.digest);
 });
+
+test('a TLS registry on a routable address: refused until certs.d holds its CA, then push and pull verify it', async () => {
+  const ip = (await run('hostname', ['-I'])).stdout.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a) && !a.startsWith('127.'));
+  assert.ok(ip, 'a non-loopback IPv4 address');
+  const tport = await freePort();
+  const treg = `${ip}:${tport}`;
+  const dir = join(tmp, 'tls');
+  const mk = await run('sh', ['-c', `set -e; mkdir -p ${dir}; cd ${dir}
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=berth-test-ca -keyout ca.key -out ca.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=${ip} -keyout srv.key -out srv.csr 2>/dev/null
+    printf 'subjectAltName=IP:${ip}' > ext
+    openssl x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext -out srv.crt 2>/dev/null`]);
+  assert.equal(mk.code, 0, mk.stderr);
+  const cfg = join(dir, 'config.yml');
+  await writeFile(cfg, ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'storage')}`,
+    'http:', `  addr: ${treg}`, '  tls:', `    certificate: ${join(dir, 'srv.crt')}`, `    key: ${join(dir, 'srv.key')}`, ''].join('\n'));
+  const tls = spawn('docker-registry', ['serve', cfg], { stdio: 'ignore' });
+  const certs = join('/etc/berth/certs.d', treg);
+  try {
+    for (let i = 0; i < 100 && (await run('bash', ['-c', `exec 3<>/dev/tcp/${ip}/${tport}`])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const name = `${treg}/tls/img`;
+    await makeImage(`${name}:v1`, 16);
+    const refused = await d.cli(['push', `${name}:v1`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`Get "https://${esc(treg)}/v2/": x509: certificate signed by unknown authority`));
+    await run('mkdir', ['-p', certs]);
+    await run('cp', [join(dir, 'ca.crt'), join(certs, 'ca.crt')]);
+    const push = await d.cli(['push', `${name}:v1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await d.cli(['rmi', `${name}:v1`])).code, 0);
+    const pull = await d.cli(['pull', `${name}:v1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /: Pull complete$/m);
+  } finally {
+    await rm(certs, { recursive: true, force: true });
+    await new Promise<void>((r) => { if (tls.exitCode !== null) { r(); return; } tls.once('exit', () => r()); process.kill(tls.pid!, 'SIGTERM'); });
+  }
+});

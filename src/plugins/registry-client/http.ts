@@ -1,4 +1,5 @@
 /** One HTTP(S) request to a registry, answered with its response (any status). */
+import { createHash } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -16,7 +17,10 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const httpsAgents = new Map<string, https.Agent>();
 
 function agentFor(ep: Endpoint, verify: boolean): https.Agent {
-  const key = `${ep.domain}|${verify}`;
+  // keyed by the trust material too: certs.d may change between requests
+  const h = createHash('sha256');
+  for (const b of [...(ep.tls.ca ?? []), ep.tls.cert, ep.tls.key]) h.update(b ?? '-').update('\0');
+  const key = `${ep.domain}|${verify}|${h.digest('hex')}`;
   let a = httpsAgents.get(key);
   if (!a) {
     a = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: verify, ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key });

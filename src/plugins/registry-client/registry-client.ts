@@ -27,6 +27,9 @@ function dialError(host: string, err: unknown): string {
   if (code === 'ECONNREFUSED') return `dial tcp ${hp}: connect: connection refused`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `dial tcp: lookup ${host.replace(/:\d+$/, '')}: no such host`;
   if (code === 'ETIMEDOUT') return `dial tcp ${hp}: i/o timeout`;
+  if (code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY') {
+    return 'x509: certificate signed by unknown authority';
+  }
   return (err as Error).message;
 }
 
