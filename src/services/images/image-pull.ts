@@ -10,7 +10,7 @@ import { hostPlatform, formatPlatform, parsePlatform, selectPlatform, type Fetch
 import { InvalidArgument, NotFound, NotImplemented, isNotFound } from '../../errdefs';
 import type { ImageStore } from './image-store';
 import { addTag } from './image-tag';
-import type { DistributionMetadata } from './image-push-metadata';
+import type { BlobSource, DistributionMetadata } from './image-push-metadata';
 import { fetchLayer, type FetchedLayer } from './image-pull-layer';
 import { shortId, step, type Progress } from './image-pull-progress';
 
@@ -132,7 +132,6 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
         fetched[i] = undefined;
         await store.layers.commitStaged(staged, chains[i - 1]);
         step(emit, sid, 'Pull complete');
-        await deps.metadata.add(diffIds[i], { digest: layers[i].digest, size: layers[i].size, repo: repoName });
       }
     } finally {
       for (const f of fetched) {
@@ -140,9 +139,8 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
         if (f?.blob) await f.blob.abort();
       }
     }
-  } else {
-    for (const [i, l] of layers.entries()) await deps.metadata.add(diffIds[i], { digest: l.digest, size: l.size, repo: repoName });
   }
+  await deps.metadata.add(...layers.map((l, i): [string, BlobSource] => [diffIds[i], { digest: l.digest, size: l.size, repo: repoName }]));
   const img = await store.add(configBytes);
   const digestRef = formatFull({ domain: ref.domain, path: ref.path, digest: topDigest });
   const tagRef = ref.tag ? formatFull({ domain: ref.domain, path: ref.path, tag: ref.tag }) : undefined;

@@ -31,10 +31,17 @@ export class DistributionMetadata {
     return (await this.load())[diffId] ?? [];
   }
 
-  async add(diffId: string, src: BlobSource): Promise<void> {
+  /** Records where layers' blobs are; one write for all of them. */
+  async add(...entries: Array<[diffId: string, src: BlobSource]>): Promise<void> {
     const all = await this.load();
-    const list = (all[diffId] ??= []).filter((s) => !(s.digest === src.digest && s.repo === src.repo));
-    all[diffId] = [src, ...list].slice(0, 50);
+    let changed = false;
+    for (const [diffId, src] of entries) {
+      const list = all[diffId] ?? [];
+      if (list[0]?.digest === src.digest && list[0]?.repo === src.repo) continue;
+      all[diffId] = [src, ...list.filter((s) => !(s.digest === src.digest && s.repo === src.repo))].slice(0, 50);
+      changed = true;
+    }
+    if (!changed) return;
     this.writing = this.writing.then(async () => {
       await mkdir(join(this.file, '..'), { recursive: true });
       await writeJsonAtomic(this.file, all);

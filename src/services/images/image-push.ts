@@ -70,7 +70,7 @@ async function pushLayer(p: LayerPush): Promise<Descriptor> {
     const from = s.repo.slice(repo.domain.length + 1);
     if (await repo.mountBlob(s.digest, from)) {
       emit({ status: `Mounted from ${from}`, progressDetail: {}, id });
-      await deps.metadata.add(diffId, { ...s, repo: p.repoName });
+      await deps.metadata.add([diffId, { ...s, repo: p.repoName }]);
       return desc(s.digest, s.size);
     }
   }
@@ -91,7 +91,7 @@ async function pushLayer(p: LayerPush): Promise<Descriptor> {
   await repo.pushBlobStream(body, () => (digest ||= `sha256:${hash.digest('hex')}`));
   pushing(read, true);
   step(emit, id, 'Pushed');
-  await deps.metadata.add(diffId, { digest, size, repo: p.repoName });
+  await deps.metadata.add([diffId, { digest, size, repo: p.repoName }]);
   return desc(digest, size);
 }
 
