@@ -76,6 +76,12 @@ test('cp - streams a tar both ways', async () => {
   const notDir = await sh(`tar -C ${work}/tarsrc -cf - a | $B cp - cp2:/tmp/a`);
   assert.equal(notDir.code, 1);
   assert.match(notDir.stderr, /destination "cp2:\/tmp\/a" must be a directory/);
+  // A tar cut off inside a file's data is the client's fault: 400 in Go's words.
+  await writeFile(join(work, 'tarsrc', 'big'), 'x'.repeat(4000));
+  const cut = (await sh(`tar -C ${work}/tarsrc -cf - big | head -c 1500`)).stdout;
+  const put = await d.api('PUT', '/containers/cp2/archive?path=/tmp', cut, { 'Content-Type': 'application/x-tar' });
+  assert.equal(put.status, 400, put.body);
+  assert.match(put.body, /unexpected EOF/);
 });
 
 test('symlinks in the container never lead cp to the host', async () => {

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { safeRelPath, UnsafeTarEntry } from '../../../lib/tar';
+import { asMalformedTar, safeRelPath, UnsafeTarEntry } from '../../../lib/tar';
 import { Forbidden, InvalidArgument, hasErrno } from '../../../errdefs';
 import { cleanContainerPath, hostPathOf, mountOf, resolvePath, type ContainerView } from './container-view';
 
@@ -134,7 +134,8 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
   } catch (err) {
     extract.destroy();
     input.destroy();
-    throw err;
+    const bad = asMalformedTar(err);
+    throw bad ? new InvalidArgument(bad.message, { cause: err }) : err;
   }
   for (const [p, t] of dirTimes.reverse()) await utimes(p, t, t).catch(() => {});
 }
