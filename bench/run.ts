@@ -27,6 +27,8 @@ import { makeBusyboxBundle } from './runc-bundle';
 import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 import { NetworkCases } from './network-cases';
 import { RegistryCases } from './registry-cases';
+import { NetworkScaleCases } from './network-scale-cases';
+import { ComposeCases, COMPOSE_TARGET } from './compose-cases';
 
 const BERTH_SOCK = '/run/berth/berth.sock';
 const DOCKER_SOCK = '/var/run/docker.sock';
@@ -124,6 +126,8 @@ async function main(): Promise<number> {
   const imageNames = new Set<string>();
   const networks = new NetworkCases(BERTH_SOCK, tag);
   let registry: RegistryCases | undefined;
+  let networkScale: NetworkScaleCases | undefined;
+  let compose: ComposeCases | undefined;
   const rows: Row[] = [];
   const skipped: Row[] = [];
   const skip = (name: string, error: string) => skipped.push({ name, samples: [], error });
@@ -222,6 +226,13 @@ async function main(): Promise<number> {
       registry = new RegistryCases(tmp, tag, imageN, cli, dockerUp ? DOCKER_SOCK : undefined);
       for (const c of registry.cases()) { imageNames.add(c.name); cases.push(c); }
     }
+    compose = new ComposeCases(tmp, tag, berthCli ? BERTH : undefined, berthUp ? BERTH_SOCK : undefined, dockerUp ? DOCKER_SOCK : undefined);
+    for (const c of compose.cases()) { imageNames.add(c.name); cases.push(c); }
+    if (cli && berthUp) {
+      const dockerBusybox = dockerUp && (await runTimed(cli, ['image', 'inspect', 'busybox'], { env: new Target(cli, DOCKER_SOCK).env })).code === 0;
+      networkScale = new NetworkScaleCases(tag, cli, { berthd: BERTH_SOCK, ...(dockerBusybox ? { docker: DOCKER_SOCK } : {}) });
+      cases.push(...networkScale.cases());
+    }
     cases.push(...psCases);
 
     for (const c of cases) {
@@ -233,8 +244,10 @@ async function main(): Promise<number> {
   } finally {
     for (const t of targets) await t.cleanup();
     await networks.cleanup();
+    await networkScale?.cleanup();
     await images.cleanup();
     await registry?.cleanup();
+    await compose?.cleanup();
     await builds.cleanup(imageTargets);
     await attempt(`delete runc containers under ${runcRoot}`, async () => {
       if (!existsSync(runcRoot)) return;
@@ -254,6 +267,8 @@ async function main(): Promise<number> {
     process.stdout.write(formatTable(mainRows, BASELINE) + '\n');
     const net = networks.summary(rows);
     if (net) process.stdout.write(`\n${net}`);
+    const scale = networkScale?.summary(rows);
+    if (scale) process.stdout.write(`\n${scale}`);
   }
   const pairs = images.pairs(imageTargets).filter((p) => rows.some((r) => r.name === p.subject));
   if (pairs.length) {
@@ -264,6 +279,12 @@ async function main(): Promise<number> {
   if (registryPairs.length) {
     process.stdout.write(`\nregistry cases (a private berthd of this build and the Docker engine, one local docker-registry): ${imageN} iterations each (after 1 warm-up); ratio = berthd median / Docker engine median (docker CLI); target <= ${IMAGE_TARGET}\n\n`);
     process.stdout.write(formatComparison(rows, registryPairs, IMAGE_TARGET) + '\n');
+  }
+  const composePairs = compose?.pairs().filter((p) => rows.some((r) => r.name === p.subject)) ?? [];
+  if (composePairs.length) {
+    process.stdout.write(`\ncompose cases: ${n} iterations each (after 1 warm-up); ratio = median / median of docker-compose -> Docker engine; target for berth compose -> berthd <= ${COMPOSE_TARGET}\n\n`);
+    process.stdout.write(formatTable(rows.filter((r) => compose!.names.includes(r.name)), composePairs[0].reference ?? '') + '\n\n');
+    process.stdout.write(formatComparison(rows, composePairs, COMPOSE_TARGET) + '\n');
   }
   for (const op of builds.ops) {
     const buildPairs = builds.pairs(imageTargets, op).filter((p) => rows.some((r) => r.name === p.subject));
