@@ -28,6 +28,7 @@ import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 import { NetworkCases } from './network-cases';
 import { RegistryCases } from './registry-cases';
 import { NetworkScaleCases } from './network-scale-cases';
+import { NetworkScaleCases } from './network-scale-cases';
 import { ComposeCases, COMPOSE_TARGET } from './compose-cases';
 
 const BERTH_SOCK = '/run/berth/berth.sock';
@@ -126,6 +127,7 @@ async function main(): Promise<number> {
   const imageNames = new Set<string>();
   const networks = new NetworkCases(BERTH_SOCK, tag);
   let registry: RegistryCases | undefined;
+  let networkScale: NetworkScaleCases | undefined;
   let networkScale: NetworkScaleCases | undefined;
   let compose: ComposeCases | undefined;
   const rows: Row[] = [];
@@ -233,6 +235,11 @@ async function main(): Promise<number> {
       networkScale = new NetworkScaleCases(tag, cli, { berthd: BERTH_SOCK, ...(dockerBusybox ? { docker: DOCKER_SOCK } : {}) });
       cases.push(...networkScale.cases());
     }
+    if (cli && berthUp) {
+      const dockerBusybox = dockerUp && (await runTimed(cli, ['image', 'inspect', 'busybox'], { env: new Target(cli, DOCKER_SOCK).env })).code === 0;
+      networkScale = new NetworkScaleCases(tag, cli, { berthd: BERTH_SOCK, ...(dockerBusybox ? { docker: DOCKER_SOCK } : {}) });
+      cases.push(...networkScale.cases());
+    }
     cases.push(...psCases);
 
     for (const c of cases) {
@@ -244,6 +251,7 @@ async function main(): Promise<number> {
   } finally {
     for (const t of targets) await t.cleanup();
     await networks.cleanup();
+    await networkScale?.cleanup();
     await networkScale?.cleanup();
     await images.cleanup();
     await registry?.cleanup();
@@ -267,6 +275,8 @@ async function main(): Promise<number> {
     process.stdout.write(formatTable(mainRows, BASELINE) + '\n');
     const net = networks.summary(rows);
     if (net) process.stdout.write(`\n${net}`);
+    const scale = networkScale?.summary(rows);
+    if (scale) process.stdout.write(`\n${scale}`);
     const scale = networkScale?.summary(rows);
     if (scale) process.stdout.write(`\n${scale}`);
   }
