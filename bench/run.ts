@@ -28,7 +28,6 @@ import { ping, startDaemon, stopDaemon, timedGet } from './daemon';
 import { NetworkCases } from './network-cases';
 import { RegistryCases } from './registry-cases';
 import { NetworkScaleCases } from './network-scale-cases';
-import { NetworkScaleCases } from './network-scale-cases';
 import { ComposeCases, COMPOSE_TARGET } from './compose-cases';
 
 const BERTH_SOCK = '/run/berth/berth.sock';
@@ -127,7 +126,6 @@ async function main(): Promise<number> {
   const imageNames = new Set<string>();
   const networks = new NetworkCases(BERTH_SOCK, tag);
   let registry: RegistryCases | undefined;
-  let networkScale: NetworkScaleCases | undefined;
   let networkScale: NetworkScaleCases | undefined;
   let compose: ComposeCases | undefined;
   const rows: Row[] = [];
@@ -235,11 +233,6 @@ async function main(): Promise<number> {
       networkScale = new NetworkScaleCases(tag, cli, { berthd: BERTH_SOCK, ...(dockerBusybox ? { docker: DOCKER_SOCK } : {}) });
       cases.push(...networkScale.cases());
     }
-    if (cli && berthUp) {
-      const dockerBusybox = dockerUp && (await runTimed(cli, ['image', 'inspect', 'busybox'], { env: new Target(cli, DOCKER_SOCK).env })).code === 0;
-      networkScale = new NetworkScaleCases(tag, cli, { berthd: BERTH_SOCK, ...(dockerBusybox ? { docker: DOCKER_SOCK } : {}) });
-      cases.push(...networkScale.cases());
-    }
     cases.push(...psCases);
 
     for (const c of cases) {
@@ -251,7 +244,6 @@ async function main(): Promise<number> {
   } finally {
     for (const t of targets) await t.cleanup();
     await networks.cleanup();
-    await networkScale?.cleanup();
     await networkScale?.cleanup();
     await images.cleanup();
     await registry?.cleanup();
@@ -275,8 +267,6 @@ async function main(): Promise<number> {
     process.stdout.write(formatTable(mainRows, BASELINE) + '\n');
     const net = networks.summary(rows);
     if (net) process.stdout.write(`\n${net}`);
-    const scale = networkScale?.summary(rows);
-    if (scale) process.stdout.write(`\n${scale}`);
     const scale = networkScale?.summary(rows);
     if (scale) process.stdout.write(`\n${scale}`);
   }
