@@ -61,7 +61,7 @@ npm run --silent build
 
 # --- berth and berthd on the PATH ----------------------------------------------
 if [ "$(id -u)" -eq 0 ]; then
-  for name in berth berthd; do
+  for name in berth berthd berth-compose; do
     target="$repo/bin/$name"
     link="/usr/local/bin/$name"
     if [ -e "$link" ] && [ ! -L "$link" ]; then

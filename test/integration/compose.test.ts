@@ -5,7 +5,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestDaemon } from '../harness';
+import { REPO, TestDaemon, run } from '../harness';
 
 // berth compose against a private berthd: a project built from busybox (a kv service, a one-shot
 // init, a web service built from a Dockerfile that fetches from kv by name and serves it on a
@@ -146,6 +146,10 @@ test('up -d: build, names and labels, depends_on in order, a fetch by service na
   const port = await ok(['port', 'web', '8000']);
   assert.equal(port, `127.0.0.1:${WEB_PORT}\n`);
   assert.match(await ok(['ls']), new RegExp(`^${P}\\s+running\\(2\\), exited\\(1\\)`, 'm'));
+  // bin/berth-compose is `berth compose` under the standalone name
+  const standalone = await run(join(REPO, 'bin', 'berth-compose'), ['ls'], { env: { ...process.env, DOCKER_HOST: d.host } });
+  assert.equal(standalone.code, 0, standalone.stderr);
+  assert.equal(standalone.stdout, await ok(['ls']));
 });
 
 test('an unchanged service is left running, a changed one recreated; volumes outlive down', async () => {
