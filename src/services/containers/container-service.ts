@@ -3,7 +3,7 @@ import { readFile, rm, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, InvalidArgument, NotFound, NotModified, isNotFound, hasErrno } from '../../errdefs';
 import { log } from '../../lib/logger';
-import { KeyedLock } from './container-lock';
+import { KeyedLock } from '../../lib/keyed-lock';
 import { createContainer, type CreateRequest } from './create-container';
 import { startContainer, bundleDir, exitDir, socketDir, attachSocket, logPath } from './start-container';
 import { removeSharedShm } from './security';

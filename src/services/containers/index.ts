@@ -8,7 +8,6 @@ export { readLogs, type LogOptions } from './read-logs';
 export { logPath } from './start-container';
 export { containerFilter, type ListFilterDeps } from './list-filter';
 export { mountsJson, volumeNames, type MountJson } from './mounting';
-export { dirSize } from './dir-size';
 export { syncLinkFirewall } from './etc-setup';
 export type { EtcHooks } from './etc-hooks';
 export { ExecService, type ExecConfig, type ExecRecord } from './exec-service';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInvalidArgument } from '../../../errdefs';
 import { probeFor, validateHealthcheck, mergeHealthcheck } from './config';
-import { formatGoDuration } from './duration';
+import { goDuration } from '../../../lib/go-duration-string';
 
 test('probeFor applies Docker defaults and runs CMD-SHELL through /bin/sh -c', () => {
   assert.deepEqual(probeFor({ Test: ['CMD-SHELL', 'test -f /ok'] }), {
@@ -34,6 +34,6 @@ test('a create body inherits the image healthcheck field by field', () => {
   assert.equal(mergeHealthcheck(undefined, image), image);
 });
 
-test('formatGoDuration prints as Go does', () => {
-  assert.deepEqual([30e9, 200e6, 1.5e9, 90e9, 3.6e12 + 1e9, 0, 1500].map(formatGoDuration), ['30s', '200ms', '1.5s', '1m30s', '1h0m1s', '0s', '1.5µs']);
+test('goDuration prints as Go does', () => {
+  assert.deepEqual([30e9, 200e6, 1.5e9, 90e9, 3.6e12 + 1e9, 0, 1500].map(goDuration), ['30s', '200ms', '1.5s', '1m30s', '1h0m1s', '0s', '1.5µs']);
 });

@@ -1,7 +1,7 @@
 import { log } from '../../../lib/logger';
 import type { ContainerRecord } from '../types';
 import { probeFor, type HealthConfig, type Probe } from './config';
-import { formatGoDuration } from './duration';
+import { goDuration } from '../../../lib/go-duration-string';
 import { applyProbeResult, startingHealth } from './state';
 
 /** Runs one probe in a running container. */
@@ -70,7 +70,7 @@ export class HealthMonitor {
   }
 
   private async loop(id: string, probe: Probe, signal: AbortSignal): Promise<void> {
-    const timeoutText = `Health check exceeded timeout (${formatGoDuration(probe.timeoutNs)})`;
+    const timeoutText = `Health check exceeded timeout (${goDuration(probe.timeoutNs)})`;
     for (;;) {
       const before = this.deps.store.find(id);
       if (!before || !(await sleep(this.interval(before, probe), signal))) return;

@@ -1,2 +1,0 @@
-/** Serialises the operations on one container (start, exit handling, stop, remove). */
-export { KeyedLock } from '../../lib/keyed-lock';

@@ -1,2 +1,0 @@
-/** Moved to lib, where plugins reach it too. */
-export { dirSize } from '../../lib/dir-size';
