@@ -34,10 +34,30 @@ export function negotiate(url: string): { apiVersion: string; path: string; quer
  */
 export function createApiServer(router: Router, tls?: https.ServerOptions): http.Server {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => { void handle(router, req, res); };
-  const server: http.Server = tls ? https.createServer({ ...tls, keepAliveTimeout: 30_000 }, onRequest) : http.createServer({ keepAliveTimeout: 30_000 }, onRequest);
+  const opts = { keepAliveTimeout: 30_000, maxHeaderSize: MAX_HEADER_BYTES };
+  const server: http.Server = tls ? https.createServer({ ...tls, ...opts }, onRequest) : http.createServer(opts, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void handleUpgrade(router, req, socket, head); });
-  server.on('clientError', (_err, socket) => { socket.destroy(); });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   return server;
+}
+
+/** Go's net/http limit on a request's line and headers (DefaultMaxHeaderBytes plus its 4096 slack). */
+export const MAX_HEADER_BYTES = (1 << 20) + 4096;
+
+/**
+ * A request that could not be parsed is answered as Go's net/http answers it, in plain text,
+ * and the connection closed: 431 when the request line and headers pass MAX_HEADER_BYTES,
+ * 400 for anything else malformed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+  // What the client is still sending is read and dropped for a moment, as Go's server does
+  // before closing: a close with unread input would reset the connection before the answer is read.
+  socket.on('data', () => {});
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2000).unref();
 }
 
 async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {

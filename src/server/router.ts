@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '../errdefs';
+import { checkShape, type Shape } from './dto/json-shape';
 
 /**
  * Everything a route handler sees of one request. Handlers either answer through the
@@ -57,15 +58,33 @@ export class Router {
   }
 }
 
-/** Reads the request body as JSON; an empty body is `{}`. Malformed JSON is InvalidArgument. */
-export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage): Promise<T> {
+/** The most a JSON request body may hold (dockerd reads any size; a create body is a few KB). */
+export const MAX_JSON_BODY = 16 << 20;
+
+/**
+ * Reads the request body as JSON; an empty body is `{}`. Malformed JSON, a body past
+ * MAX_JSON_BODY, and (with `shape`) a field of the wrong type are InvalidArgument in Go's
+ * words (see dto/json-shape).
+ */
+export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage, shape?: Shape): Promise<T> {
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_JSON_BODY) {
+      req.resume();
+      throw new InvalidArgument(`invalid JSON: request body exceeds ${MAX_JSON_BODY} bytes`);
+    }
+    chunks.push(c as Buffer);
+  }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {} as T;
+  let value: unknown;
   try {
-    return JSON.parse(text) as T;
+    value = JSON.parse(text);
   } catch (err) {
     throw new InvalidArgument(`invalid JSON: ${(err as Error).message}`, { cause: err });
   }
+  if (shape) checkShape(value, shape);
+  return value as T;
 }

@@ -4,6 +4,7 @@ import { readJsonBody } from '../router';
 import { sendJson, sendStatus } from '../respond';
 import { parseBool, parseFilters } from '../../engine-api';
 import { InvalidArgument } from '../../errdefs';
+import { containerUpdateShape } from '../dto/body-shapes';
 import type { ContainerService } from '../../services/containers';
 import {
   pauseContainer, unpauseContainer, topContainer, pruneContainers, updateContainer, collectStats, type UpdateBody,
@@ -33,8 +34,8 @@ export function containerOpsRoutes(router: Router, svc: ContainerService): void 
   });
 
   router.add('POST', '/containers/{id}/update', async (ctx) => {
-    const body = await readJsonBody<UpdateBody>(ctx.req);
-    sendJson(res(ctx), 200, await updateContainer(svc, ctx.params.id, body));
+    const body = await readJsonBody<UpdateBody | null>(ctx.req, containerUpdateShape);
+    sendJson(res(ctx), 200, await updateContainer(svc, ctx.params.id, body ?? {}));
   });
 
   router.add('GET', '/containers/{id}/stats', async (ctx) => {

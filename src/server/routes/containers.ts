@@ -9,6 +9,7 @@ import { containerInspect, containerSummary } from '../dto/container-dto';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
 import type { CreateRequest } from '../../services/containers/create-container';
+import { containerCreateShape } from '../dto/body-shapes';
 
 const res = (ctx: RouteContext) => ctx.res!;
 
@@ -33,7 +34,9 @@ export interface ContainerListDeps {
 
 export function containerRoutes(router: Router, svc: ContainerService, list?: ContainerListDeps): void {
   router.add('POST', '/containers/create', async (ctx) => {
-    const body = await readJsonBody<CreateRequest['body']>(ctx.req);
+    const body = await readJsonBody<CreateRequest['body'] | null>(ctx.req, containerCreateShape);
+    // As dockerd: a `null` body decodes to no config at all.
+    if (body === null) throw new InvalidArgument('Config cannot be empty in order to create a container');
     // API 1.44 made "default" (or no mode) read back as "bridge"; older clients keep "default".
     const hc = body.HostConfig;
     if (apiAtLeast(ctx.apiVersion, '1.44') && (!hc?.NetworkMode || hc.NetworkMode === 'default')) {

@@ -1,10 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Router, RouteContext } from '../router';
-import { readJsonBody } from '../router';
+import { MAX_JSON_BODY, readJsonBody } from '../router';
 import { sendJson, sendStatus } from '../respond';
 import { apiAtLeast } from '../../engine-api';
 import { InvalidArgument } from '../../errdefs';
+import { execCreateShape, execStartShape } from '../dto/body-shapes';
+import { checkShape } from '../dto/json-shape';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
 import type { ExecConfig, ExecService, AttachSink } from '../../services/containers';
@@ -15,6 +17,7 @@ import type { ExecConfig, ExecService, AttachSink } from '../../services/contain
  */
 async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
   const length = Number(req.headers['content-length'] ?? 0);
+  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_JSON_BODY) throw new InvalidArgument(`invalid JSON: request body exceeds ${MAX_JSON_BODY} bytes`);
   let buf = head;
   while (buf.length < length) {
     const chunk = await new Promise<Buffer | null>((resolve) => {
@@ -25,11 +28,12 @@ async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffe
     buf = Buffer.concat([buf, chunk]);
   }
   const text = buf.subarray(0, length).toString('utf8').trim();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown> | null = {};
   if (text) {
-    try { body = JSON.parse(text) as Record<string, unknown>; } catch (e) { throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`); }
+    try { body = JSON.parse(text) as Record<string, unknown> | null; } catch (e) { throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`); }
+    checkShape(body, execStartShape);
   }
-  return { body, rest: buf.subarray(length) };
+  return { body: body ?? {}, rest: buf.subarray(length) };
 }
 
 function execJson(s: ReturnType<ExecService['inspect']>) {
@@ -44,7 +48,7 @@ function execJson(s: ReturnType<ExecService['inspect']>) {
 
 export function execRoutes(router: Router, execs: ExecService): void {
   router.add('POST', '/containers/{id}/exec', async (ctx) => {
-    const body = await readJsonBody<ExecConfig>(ctx.req);
+    const body = await readJsonBody<ExecConfig | null>(ctx.req, execCreateShape) ?? {};
     sendJson(ctx.res!, 201, { Id: execs.create(ctx.params.id, body).id });
   });
 
@@ -65,7 +69,7 @@ async function start(ctx: RouteContext, execs: ExecService): Promise<void> {
   let body: Record<string, unknown>;
   let early: Buffer = Buffer.alloc(0);
   if (ctx.socket) ({ body, rest: early } = await readUpgradeBody(ctx.req, ctx.socket, ctx.head ?? Buffer.alloc(0)));
-  else body = await readJsonBody(ctx.req);
+  else body = await readJsonBody<Record<string, unknown> | null>(ctx.req, execStartShape) ?? {};
   const tty = body.Tty === undefined ? !!s.config.Tty : !!body.Tty;
   if (body.Detach) {
     await execs.start(s.id, { tty });

@@ -9,6 +9,7 @@ import type { NetworkCreateRequest, NetworkService } from '../../services/networ
 import type { ContainerService } from '../../services/containers';
 import { connectContainer, disconnectContainer } from '../../services/containers/ops';
 import { networkResource } from '../dto/network-dto';
+import { networkConnectShape, networkCreateShape } from '../dto/body-shapes';
 
 const res = (ctx: RouteContext) => ctx.res!;
 
@@ -32,7 +33,7 @@ export function networkRoutes(router: Router, nets: NetworkService, containers: 
   });
 
   router.add('POST', '/networks/create', async (ctx) => {
-    const body = await readJsonBody<NetworkCreateRequest>(ctx.req);
+    const body = await readJsonBody<NetworkCreateRequest | null>(ctx.req, networkCreateShape) ?? {};
     const n = await nets.create(body);
     sendJson(res(ctx), 201, { Id: n.id, Warning: '' });
   });
@@ -43,14 +44,14 @@ export function networkRoutes(router: Router, nets: NetworkService, containers: 
   });
 
   router.add('POST', '/networks/{id}/connect', async (ctx) => {
-    const body = await readJsonBody<{ Container?: string; EndpointConfig?: EndpointConfig | null }>(ctx.req);
+    const body = await readJsonBody<{ Container?: string; EndpointConfig?: EndpointConfig | null } | null>(ctx.req, networkConnectShape) ?? {};
     if (!body.Container) throw new InvalidArgument('no container specified');
     await connectContainer(containers, body.Container, ctx.params.id, body.EndpointConfig ?? {});
     sendStatus(res(ctx), 200);
   });
 
   router.add('POST', '/networks/{id}/disconnect', async (ctx) => {
-    const body = await readJsonBody<{ Container?: string; Force?: boolean }>(ctx.req);
+    const body = await readJsonBody<{ Container?: string; Force?: boolean } | null>(ctx.req, networkConnectShape) ?? {};
     if (!body.Container) throw new InvalidArgument('no container specified');
     await disconnectContainer(containers, body.Container, ctx.params.id, !!body.Force);
     sendStatus(res(ctx), 200);

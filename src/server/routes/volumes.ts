@@ -6,6 +6,7 @@ import { apiAtLeast, parseBool, parseFilters } from '../../engine-api';
 import { InvalidArgument } from '../../errdefs';
 import type { VolumeService } from '../../services/volumes';
 import { volumeDto } from '../dto/volume-dto';
+import { volumeCreateShape } from '../dto/body-shapes';
 
 interface CreateBody { Name?: string; Driver?: string; DriverOpts?: Record<string, string> | null; Labels?: Record<string, string> | null }
 
@@ -28,9 +29,7 @@ export function volumeRoutes(router: Router, svc: VolumeService): void {
   });
 
   router.add('POST', '/volumes/create', async (ctx) => {
-    const body = await readJsonBody<CreateBody>(ctx.req);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidArgument('invalid JSON: volume config must be an object');
-    if (body.Name !== undefined && typeof body.Name !== 'string') throw new InvalidArgument('invalid JSON: Name must be a string');
+    const body = await readJsonBody<CreateBody | null>(ctx.req, volumeCreateShape) ?? {};
     const { volume } = await svc.create({
       name: body.Name || undefined, driver: body.Driver || undefined,
       options: stringMap('DriverOpts', body.DriverOpts), labels: stringMap('Labels', body.Labels),

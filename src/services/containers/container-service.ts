@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile, rm, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, InvalidArgument, NotFound, NotModified, isNotFound, hasErrno } from '../../errdefs';
+import { isValidContainerName } from '../../lib/ids';
 import { log } from '../../lib/logger';
 import { KeyedLock } from '../../lib/keyed-lock';
 import { createContainer, type CreateRequest } from './create-container';
@@ -378,8 +379,10 @@ export class ContainerService {
     const rec = this.store.get(ref);
     if (rec.state.status !== 'running') throw new Conflict(`Container ${rec.id} is not running`);
     if (!rec.config.Tty) return;
+    if (!newName.replace(/^\//, '')) throw new InvalidArgument('Neither old nor new names may be empty');
     this.ctx.attach.resize(join(bundleDir(this.ctx, rec.id), 'ctl'), height, width);
   }
+    if (!isValidContainerName(name)) throw new InvalidArgument(`Error when allocating new name: Invalid container name (/${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
 
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.store.get(ref);
