@@ -379,14 +379,14 @@ export class ContainerService {
     const rec = this.store.get(ref);
     if (rec.state.status !== 'running') throw new Conflict(`Container ${rec.id} is not running`);
     if (!rec.config.Tty) return;
-    if (!newName.replace(/^\//, '')) throw new InvalidArgument('Neither old nor new names may be empty');
     this.ctx.attach.resize(join(bundleDir(this.ctx, rec.id), 'ctl'), height, width);
   }
-    if (!isValidContainerName(name)) throw new InvalidArgument(`Error when allocating new name: Invalid container name (/${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
 
   async rename(ref: string, newName: string): Promise<void> {
+    if (!newName.replace(/^\//, '')) throw new InvalidArgument('Neither old nor new names may be empty');
     const rec = this.store.get(ref);
     const name = newName.replace(/^\//, '');
+    if (!isValidContainerName(name)) throw new InvalidArgument(`Error when allocating new name: Invalid container name (/${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const owner = this.store.nameOwner(name);
     if (owner) throw new Conflict(`Conflict. The container name "/${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
     this.store.releaseName(rec.name, rec.id);
