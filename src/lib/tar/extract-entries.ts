@@ -22,11 +22,15 @@ export interface ExtractOptions extends ExtractHooks {
   chown?: boolean;
   /** Convert OCI whiteouts to overlay form (default true). */
   whiteouts?: boolean;
+  /** Also hash every byte of input (ExtractResult.digest): a layer's diffID as it unpacks. */
+  digest?: boolean;
 }
 
 export interface ExtractResult {
   /** Bytes the layer takes as Docker counts them: regular file sizes plus symlink target lengths. */
   size: number;
+  /** `sha256:<hex>` of every byte of input, when asked for. */
+  digest?: string;
 }
 
 /** What extractEntries needs beyond ExtractOptions, settled by the caller's thread. */

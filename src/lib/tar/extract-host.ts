@@ -66,12 +66,12 @@ function runHook(hooks: ExtractHooks, name: HookName, args: unknown[]): Promise<
  * (nothing writes under root any more). A failed input is the error (as a MalformedTar when
  * it is a gzip stream's); a failed extraction destroys input.
  */
-export function extractInWorker(input: Readable, root: string, opts: Omit<EntryOptions, keyof ExtractHooks> & ExtractHooks): Promise<ExtractResult> {
+export function extractInWorker(input: Readable, root: string, opts: EntryOptions & { digest: boolean }): Promise<ExtractResult> {
   const job = ++jobs;
   const w = takeWorker();
   const send = (m: ToWorker, transfer?: ArrayBuffer[]) => w.postMessage(m, transfer);
   const hooks = (['mknod', 'setOpaque'] as HookName[]).filter((h) => opts[h]);
-  send({ t: 'start', job, root, chown: opts.chown, whiteouts: opts.whiteouts, umask: opts.umask, hooks });
+  send({ t: 'start', job, root, chown: opts.chown, whiteouts: opts.whiteouts, umask: opts.umask, digest: opts.digest, hooks });
 
   return new Promise<ExtractResult>((resolve, reject) => {
     let batch: Buffer[] = [];
@@ -129,7 +129,7 @@ export function extractInWorker(input: Readable, root: string, opts: Omit<EntryO
           );
           break;
         case 'done':
-          finish(true, undefined, { size: m.size });
+          finish(true, undefined, { size: m.size, digest: m.digest });
           break;
         case 'failed':
           finish(true, deserializeError(m.error));

@@ -8,7 +8,7 @@ import { MalformedTar, UnsafeTarEntry } from './tar-errors';
 export type HookName = 'mknod' | 'setOpaque';
 
 export type ToWorker =
-  | { t: 'start'; job: number; root: string; chown: boolean; whiteouts: boolean; umask: number; hooks: HookName[] }
+  | { t: 'start'; job: number; root: string; chown: boolean; whiteouts: boolean; umask: number; digest: boolean; hooks: HookName[] }
   /** A piece of the tar, its buffer transferred. */
   | { t: 'data'; job: number; buf: ArrayBuffer }
   | { t: 'end'; job: number }
@@ -20,7 +20,8 @@ export type FromWorker =
   /** The worker has taken these bytes off its queue: more may be sent. */
   | { t: 'ack'; job: number; bytes: number }
   | { t: 'hook'; job: number; id: number; name: HookName; args: unknown[] }
-  | { t: 'done'; job: number; size: number }
+  /** digest: `sha256:<hex>` of every byte sent, when asked for. */
+  | { t: 'done'; job: number; size: number; digest?: string }
   | { t: 'failed'; job: number; error: SerializedError };
 
 export interface SerializedError { name?: string; message: string; code?: string; errno?: number; syscall?: string; path?: string }

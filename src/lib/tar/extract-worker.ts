@@ -1,8 +1,9 @@
 /**
  * The worker thread extractTar runs extractions in (see extract-host): one job at a time,
- * the tar it is sent fed to extractEntries, hooks run by the host on request, and done or
- * failed answered once nothing is writing any more.
+ * the tar it is sent hashed if asked and fed to extractEntries, hooks run by the host on
+ * request, and done or failed answered once nothing is writing any more.
  */
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import { extractEntries, type EntryOptions } from './extract-entries';
@@ -38,11 +39,12 @@ function start(m: Extract<ToWorker, { t: 'start' }>): Job {
     hookCalls.set(id, { resolve, reject });
     post({ t: 'hook', job: m.job, id, name, args });
   });
+  const hash = m.digest ? createHash('sha256') : undefined;
   const opts: EntryOptions = { chown: m.chown, whiteouts: m.whiteouts, umask: m.umask };
   if (m.hooks.includes('mknod')) opts.mknod = hook('mknod');
   if (m.hooks.includes('setOpaque')) opts.setOpaque = hook('setOpaque');
   extractEntries(source, m.root, opts).then(
-    ({ size }) => { end(m.job); post({ t: 'done', job: m.job, size }); },
+    ({ size }) => { end(m.job); post({ t: 'done', job: m.job, size, digest: hash && `sha256:${hash.digest('hex')}` }); },
     (err: unknown) => { end(m.job); post({ t: 'failed', job: m.job, error: serializeError(err) }); },
   );
   return {
@@ -50,6 +52,7 @@ function start(m: Extract<ToWorker, { t: 'start' }>): Job {
     source,
     hookCalls,
     feed: (buf) => {
+      hash?.update(buf);
       owed += buf.length;
       if (source.push(buf)) ack();
     },

@@ -1,15 +1,20 @@
-import { Readable, pipeline } from 'node:stream';
+import { Readable, finished, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-/** Reads up to n bytes from the front of input and puts them back; fewer only at its end. */
+/**
+ * Reads up to n bytes from the front of input and puts them back; fewer only at its end.
+ * Rejects when input fails or closes before its end, also when that happened before the
+ * call (a source that failed while its reader was busy elsewhere emits nothing more).
+ */
 function peek(input: Readable, n: number): Promise<{ head: Buffer; ended: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let len = 0;
+    let unwatch = () => { /* set below */ };
     const cleanup = () => {
       input.off('readable', onReadable);
       input.off('end', onEnd);
-      input.off('error', onError);
+      unwatch();
     };
     const onReadable = () => {
       let c: Buffer | null;
@@ -24,7 +29,7 @@ function peek(input: Readable, n: number): Promise<{ head: Buffer; ended: boolea
     const onError = (err: Error) => { cleanup(); reject(err); };
     input.on('readable', onReadable);
     input.once('end', onEnd);
-    input.once('error', onError);
+    unwatch = finished(input, { writable: false }, (err) => { if (err) onError(err); });
   });
 }
 

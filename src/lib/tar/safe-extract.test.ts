@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, readFile, lstat, readlink, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { extractTar, maybeGunzip, safeRelPath, MalformedTar } from './index';
-import { extractEntries } from './extract-entries';
+import { extractHere } from './safe-extract';
 import { workerAvailable } from './extract-host';
 
 type Entry = Partial<tar.Header> & { name: string; body?: string };
@@ -161,7 +162,7 @@ async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
   try { await fn(root); } finally { await rm(base, { recursive: true, force: true }); }
 }
 
-const inProcess = (input: Readable, root: string) => extractEntries(input, root, { chown: false, whiteouts: true, umask: process.umask() });
+const inProcess = (input: Readable, root: string) => extractHere(input, root, { chown: false });
 
 test('extractions run in a worker thread when its script is beside the module', () => {
   assert.equal(workerAvailable(), true);
@@ -234,4 +235,16 @@ test('a hook failure fails the extraction with its error; an unsafe entry destro
     assert.equal(input.destroyed, true);
     assert.deepEqual(await readdir(root), []);
   });
+});
+
+test('digest: the sha256 of every byte read, in the worker and in process alike', async () => {
+  const tar = Buffer.concat([await makeTar([{ name: 'f', body: 'z'.repeat(300_000) }, { name: 'd/', type: 'directory' }]), Buffer.alloc(4096)]);
+  const want = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
+  for (const run of [extractTar, extractHere]) {
+    await withRoot(async (root) => {
+      const res = await run(Readable.from([tar.subarray(0, 1000), tar.subarray(1000)]), root, { chown: false, digest: true });
+      assert.deepEqual(res, { size: 300_000, digest: want });
+      assert.equal((await extractHere(Readable.from([tar]), join(root, 'd'), { chown: false })).digest, undefined);
+    });
+  }
 });

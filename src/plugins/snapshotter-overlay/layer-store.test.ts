@@ -134,3 +134,29 @@ test('each unpack takes the staging slot whose layers were freed longest ago', a
     assert.deepEqual(await tmpEntries(root), []);
   });
 });
+
+test('unpack of a source that fails mid-layer, before it is read or while it is: rejects with its error, nothing staged', async () => {
+  await withStore(async (s, root) => {
+    const layer = await tarOf([{ name: 'f', body: 'x'.repeat(600_000) }]);
+    for (const bytes of [layer, gzipSync(layer)]) {
+      const cut = bytes.subarray(0, bytes.length >> 1);
+      // failed before unpack listens (a pull's blob connection reset while its reader set up)
+      const early = new PassThrough();
+      early.on('error', () => undefined); // the pipeline a pull reads through listens so
+      early.write(cut);
+      early.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      await assert.rejects(s.unpack(early), /ECONNRESET/);
+      // fails while the extractor reads it
+      const late = new PassThrough();
+      late.write(cut);
+      setTimeout(() => late.destroy(new Error('unexpected EOF reading blob')), 30);
+      await assert.rejects(s.unpack(late), /unexpected EOF reading blob/);
+      // closed before its end, without an error
+      const closed = new PassThrough();
+      closed.write(cut);
+      setTimeout(() => closed.destroy(), 30);
+      await assert.rejects(s.unpack(closed), /premature close/i);
+      assert.deepEqual(await tmpEntries(root), []);
+    }
+  });
+});

@@ -48,15 +48,24 @@ function newLink(): string {
   return [...b].map((x) => LINK_ALPHABET[x & 31]).join('');
 }
 
-/** The layer tar, decompressed, with a digest of what went through once it has ended. */
-async function hashed(input: Readable, tap?: (chunk: Buffer) => void): Promise<{ stream: Readable; digest: () => Digest }> {
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); tap?.(chunk); cb(null, chunk); },
+/**
+ * The layer tar, decompressed, each chunk shown to tap and, when hash, hashed: digest() once
+ * it has ended. Destroying the stream (a failed extraction) destroys input too.
+ */
+async function decompressed(input: Readable, opts: { tap?: (chunk: Buffer) => void; hash: boolean }): Promise<{ stream: Readable; digest: () => Digest }> {
+  const hash = opts.hash ? createHash('sha256') : undefined;
+  const digest = () => `sha256:${hash!.digest('hex')}` as Digest;
+  const tap = opts.tap;
+  const plain = await maybeGunzip(input);
+  if (!hash && !tap) {
+    // an error before the reader listens (a bad gzip) must not go uncaught: the reader still sees it
+    plain.on('error', () => undefined);
+    return { stream: plain, digest };
+  }
+  const seeing = new Transform({
+    transform(chunk: Buffer, _enc, cb) { hash?.update(chunk); tap?.(chunk); cb(null, chunk); },
   });
-  // destroying hashing (a failed extraction) destroys input too
-  const stream = pipeline(await maybeGunzip(input), hashing, () => { /* errors surface on hashing */ });
-  return { stream, digest: () => `sha256:${hash.digest('hex')}` as Digest };
+  return { stream: pipeline(plain, seeing, () => { /* errors surface on seeing */ }), digest };
 }
 
 /** A small file's text; '' when it is absent. */
@@ -139,18 +148,18 @@ export class OverlayLayerStore {
 
   /**
    * Unpacks a layer tar (gzip-compressed or not) into a new staging dir, hashing it as it
-   * streams (the staged layer's diffId is the digest of the uncompressed tar). Bad tar
-   * content is an InvalidArgument; on any failure input is destroyed and nothing is left
-   * behind.
+   * streams (the staged layer's diffId is the digest of the uncompressed tar; the extractor
+   * computes it, off this thread). Bad tar content is an InvalidArgument; on any failure
+   * input is destroyed and nothing is left behind.
    */
   async unpack(input: Readable, opts: UnpackOptions = {}): Promise<StagedLayer> {
     const { slot, dir } = this.staging.take(randomBytes(8).toString('hex'));
     try {
-      const { stream, digest } = await hashed(input, opts.tap);
       await mkdir(join(dir, 'diff'), { recursive: true });
-      const root = process.getuid?.() === 0;
-      const { size } = await extractTar(stream, join(dir, 'diff'), root ? { mknod, setOpaque: (d) => setXattr(d, 'trusted.overlay.opaque', 'y') } : {});
-      return { diffId: digest(), size, dir, slot };
+      const { stream } = await decompressed(input, { tap: opts.tap, hash: false });
+      const hooks = process.getuid?.() === 0 ? { mknod, setOpaque: (d: string) => setXattr(d, 'trusted.overlay.opaque', 'y') } : {};
+      const { size, digest } = await extractTar(stream, join(dir, 'diff'), { ...hooks, digest: true });
+      return { diffId: digest as Digest, size, dir, slot };
     } catch (err) {
       input.destroy();
       this.staging.freed(slot);
@@ -217,7 +226,7 @@ export class OverlayLayerStore {
     if (expectedChain !== undefined && (await this.has(expectedChain))) {
       let diffId: Digest;
       try {
-        const { stream, digest } = await hashed(opts.input, opts.tap);
+        const { stream, digest } = await decompressed(opts.input, { tap: opts.tap, hash: true });
         for await (const _ of stream) { /* verify only */ }
         diffId = digest();
       } catch (err) {

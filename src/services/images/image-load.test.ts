@@ -153,3 +153,18 @@ test('after an early failure the input is still read to its end', opts, async ()
     assert.ok(input.readableEnded);
   });
 });
+
+test('an input that fails mid-layer, gzip or not: its error, nothing left', opts, async () => {
+  await withStore(async (store) => {
+    const big = await fileLayer('big', 'b'.repeat(2 << 20));
+    const before = await snapshot(store);
+    for (const gzip of [false, true]) {
+      const archive = await legacyDockerArchive({ images: [{ layers: [big], repoTags: ['loadtest/cut:1'] }], gzip });
+      const input = new PassThrough();
+      input.write(archive.subarray(0, archive.length >> 1));
+      setTimeout(() => input.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })), 30);
+      await assert.rejects(loadImages(store, input), /ECONNRESET/);
+      assert.deepEqual(await snapshot(store), before);
+    }
+  });
+});

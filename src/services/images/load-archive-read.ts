@@ -168,10 +168,16 @@ export async function readArchive(stores: LoadStores, input: Readable): Promise<
   const archive = new LoadArchive(stores);
   const extract = tar.extract();
   try {
-    const entries = (async () => {
+    const plain = await maybeGunzip(input);
+    // The first failure stops the other side; both settle before anything is disposed, so a
+    // layer still unpacking is not staged after dispose.
+    let failed: { err: unknown } | undefined;
+    const stop = (err: unknown) => { failed ??= { err }; extract.destroy(); };
+    const reading = (async () => {
       for await (const entry of extract) await readEntry(archive, stores, entry.header, entry);
     })();
-    await Promise.all([pipeline(await maybeGunzip(input), extract), entries]);
+    await Promise.all([pipeline(plain, extract).catch(stop), reading.catch(stop)]);
+    if (failed) throw failed.err;
     return archive;
   } catch (err) {
     extract.destroy();
