@@ -282,7 +282,7 @@ describe('save and load in Docker\'s archive format', async () => {
       assert.equal(r.stdout, ADDED, r.stderr);
     });
 
-    test('the Parent docker save records survives docker -> berth -> docker', { todo: 'berth load does not read manifest.json Parent yet' }, async () => {
+    test('the Parent docker save records survives docker -> berth -> docker', async () => {
       await freshLoad(dockerSaved, dockerLoadOut, 'docker-saved archive');
       await assertParentKept(ref);
       const saved = join(work, 'berth-saved-parent.tar');
@@ -338,7 +338,7 @@ describe('save and load in Docker\'s archive format', async () => {
       await loadAndCheck(saved, ref, loadedLines(TAGS), 'berth-saved archive');
     });
 
-    test('the Parent in manifest.json survives a load', { todo: 'berth load does not read manifest.json Parent yet' }, async () => {
+    test('the Parent in manifest.json survives a load', async () => {
       await freshLoad(file, loadedLines(TAGS), 'legacy archive');
       await assertParentKept(ref);
     });

@@ -9,7 +9,7 @@ import { chainIds } from '../../core/images';
 import { ImageStore } from './image-store';
 import { loadImages } from './image-load';
 import {
-  dockerArchive, legacyDockerArchive, ociLayout, fileLayer, imageIdOf, digestOf, tarOf, type FixtureImage,
+  dockerArchive, legacyDockerArchive, ociLayout, fileLayer, imageIdOf, digestOf, tarOf, type FixtureImage, type TarEntry,
 } from '../../../test/archive-fixtures';
 
 const isRoot = process.getuid?.() === 0;
@@ -165,6 +165,38 @@ test('an input that fails mid-layer, gzip or not: its error, nothing left', opts
       setTimeout(() => input.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })), 30);
       await assert.rejects(loadImages(store, input), /ECONNRESET/);
       assert.deepEqual(await snapshot(store), before);
+    }
+  });
+});
+
+test('manifest.json Parent: restored when the parent is in the archive and valid, ignored when absent, refused when invalid', opts, async () => {
+  const l1 = await fileLayer('p1', 'one');
+  const l2 = await fileLayer('p2', 'two');
+  const b: FixtureImage = { layers: [l1], repoTags: ['loadtest/pb:1'] };
+  const a: FixtureImage = { layers: [l1, l2], repoTags: ['loadtest/pa:1'] };
+  const [aId, bId] = [imageIdOf(a), imageIdOf(b)];
+  const withParent = (parent: string) => (es: TarEntry[]) => es.map((e) => {
+    if (e.name !== 'manifest.json') return e;
+    const m = JSON.parse(String(e.body)) as Array<{ Config: string; Parent?: string }>;
+    m[0].Parent = parent;
+    return { ...e, body: JSON.stringify(m) };
+  });
+  await withStore(async (store) => {
+    const before = await snapshot(store);
+    // a's history is not b's plus one row
+    const odd: FixtureImage = { ...a, config: { history: [{ created: '2020-01-01T00:00:00Z' }, { created: '2020-01-01T00:00:00Z' }] } };
+    await assert.rejects(
+      load(store, await dockerArchive({ images: [odd, b], edit: withParent(bId) })),
+      (e: Error) => isInvalidArgument(e) && e.message === `image ${bId} is not a valid parent for ${imageIdOf(odd)}`,
+    );
+    assert.deepEqual(await snapshot(store), before);
+    // a parent the archive does not hold is ignored, as Docker does
+    await load(store, await dockerArchive({ images: [a], edit: withParent(bId) }));
+    assert.equal(store.images.get(aId as never)?.meta.parent, undefined);
+    // with b in the archive, a's parent is set, also on the a already loaded
+    for (const build of [dockerArchive, legacyDockerArchive]) {
+      await load(store, await build({ images: [a, b], edit: withParent(bId) }));
+      assert.equal(store.images.get(aId as never)?.meta.parent, bId);
     }
   });
 });

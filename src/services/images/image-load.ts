@@ -6,6 +6,7 @@ import { addTag } from './image-tag';
 import type { LayerEntry, LoadArchive } from './load-archive';
 import { readArchive } from './load-archive-read';
 import { plansFromIndex, plansFromManifest, type ImagePlan } from './load-plan';
+import { parentLinks } from './load-parents';
 
 /** Each plan's layers, checked against its config's diff_ids (Docker's message on a mismatch). */
 async function checkLayers(archive: LoadArchive, plans: ImagePlan[]): Promise<LayerEntry[][]> {
@@ -49,8 +50,9 @@ async function commitLayers(store: ImageStore, plan: ImagePlan, layers: LayerEnt
 /**
  * `docker load`: reads a docker-archive (manifest.json: Docker 20.10's `<id>/layer.tar` or
  * Docker 25+'s OCI layout) or a plain OCI layout (index.json), plain or gzip-compressed, in
- * one pass, unpacking layers as they stream by. Every image is checked (configs, tags, each
- * layer's diffID) before anything is committed, so a bad archive (an InvalidArgument in
+ * one pass, unpacking layers as they stream by. manifest.json's Parent of an image is
+ * restored when the parent is in the archive too (see parentLinks). Every image is checked
+ * (configs, tags, each layer's diffID, parents) before anything is committed, so a bad archive (an InvalidArgument in
  * Docker's words) loads nothing: no image, no tag, no staged layer left. input is read to
  * its end even then, so a client still sending gets the answer. Returns Docker's messages
  * (`Loaded image: busybox:latest`, `Loaded image ID: sha256:...`); onLoaded gets each
@@ -68,10 +70,17 @@ export async function loadImages(store: ImageStore, input: Readable, onLoaded?: 
     const plans = plansFromManifest(archive) ?? plansFromIndex(archive);
     if (!plans) throw new InvalidArgument('invalid archive: neither manifest.json nor index.json found');
     const layers = await checkLayers(archive, plans);
+    const parents = parentLinks(plans);
     const images: StoredImage[] = [];
     for (const [i, plan] of plans.entries()) {
       await commitLayers(store, plan, layers[i]);
-      images.push(await store.add(plan.configBytes));
+      const parent = parents[i];
+      const img = await store.add(plan.configBytes, parent ? { parent } : {});
+      if (parent && img.meta.parent !== parent) { // an image already here gets the archive's parent
+        img.meta.parent = parent;
+        await store.saveMeta(img);
+      }
+      images.push(img);
     }
     const messages: string[] = [];
     for (const [i, plan] of plans.entries()) {

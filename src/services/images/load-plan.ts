@@ -15,9 +15,11 @@ export interface ImagePlan {
   layerNames: string[];
   /** Full names to tag (`docker.io/library/busybox:latest`). */
   tags: string[];
+  /** The image ID manifest.json names as Parent (see parentLinks). */
+  parent?: string;
 }
 
-interface ManifestEntry { Config?: unknown; RepoTags?: unknown; Layers?: unknown }
+interface ManifestEntry { Config?: unknown; RepoTags?: unknown; Layers?: unknown; Parent?: unknown }
 interface Descriptor { mediaType?: string; digest?: string; annotations?: Record<string, string>; platform?: { os?: string; architecture?: string } }
 interface OciManifest { mediaType?: string; config?: Descriptor; layers?: Descriptor[]; manifests?: Descriptor[] }
 
@@ -58,7 +60,8 @@ export function plansFromManifest(archive: LoadArchive): ImagePlan[] | undefined
     const repoTags = m.RepoTags ?? [];
     if (!isStrings(repoTags)) throw new InvalidArgument(`invalid manifest.json in archive: entry ${i} has RepoTags that are not names`);
     const { bytes, diffIds } = diffIdsOf(archive, m.Config, layerNames.length);
-    return { configName: m.Config, configBytes: bytes, diffIds, layerNames, tags: [...new Set(repoTags.map(repoTag))] };
+    const parent = typeof m.Parent === 'string' && m.Parent ? { parent: m.Parent } : {};
+    return { configName: m.Config, configBytes: bytes, diffIds, layerNames, tags: [...new Set(repoTags.map(repoTag))], ...parent };
   });
 }
 
