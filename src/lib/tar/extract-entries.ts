@@ -44,8 +44,15 @@ export interface EntryOptions extends ExtractHooks {
 const WH_PREFIX = '.wh.';
 const WH_OPAQUE = '.wh..wh..opq';
 
-/** The entry's path relative to the root, or an error if it would land outside. */
+/** Linux's PATH_MAX and NAME_MAX: a longer name can never be created (Go's reader stops at 1 MiB). */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+
+/** The entry's path relative to the root, or an error if it would land outside or cannot exist. */
 export function safeRelPath(name: string): string {
+  if (name.length > PATH_MAX || Buffer.byteLength(name) > PATH_MAX || name.split('/').some((p) => Buffer.byteLength(p) > NAME_MAX)) {
+    throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(name.slice(0, 64) + '...')}: file name too long`);
+  }
   const rel = posix.normalize('/' + name).slice(1).replace(/\/+$/, '');
   // normalize('/'+x) never climbs above '/', so a breakout shows as a mismatch with the plain normalisation
   const plain = posix.normalize(name.replace(/^\/+/, ''));

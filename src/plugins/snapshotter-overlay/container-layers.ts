@@ -1,29 +1,19 @@
 import type { Readable } from 'node:stream';
-import { chown, mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
-import { FailedPrecondition, NotFound, isNotFound } from '../../errdefs';
+import { NotFound, isNotFound } from '../../errdefs';
 import { isMounted, mountOverlay, unmount } from '../../sys/mount';
 import type { OverlayLayerStore } from './layer-store';
 import { tarUpperDir, type UpperTarOptions } from './upper-tar';
-import { remappedRoot, type IdMap } from '../../lib/id-map';
-import { releaseIdmappedLowers, type LowerRemapper } from './remapped-lowers';
 
-export interface ContainerLayerRecord {
-  imageId: string;
-  chainId?: string;
-  /** The user namespace mapping the container runs in (`--userns-remap`); absent: none. */
-  idMap?: IdMap;
-}
+export interface ContainerLayerRecord { imageId: string; chainId?: string }
 
 /**
  * A container's writable layer over its image's layers, under `<root>/containers/<id>/`
  * (`diff/` = upperdir, `work/`, `merged/`, `layer.json`).
  */
 export class OverlayContainerLayers {
-  /** How remapped containers see the layers (set by the daemon when `--userns-remap` is on). */
-  remapper?: LowerRemapper;
-
   constructor(private readonly layers: OverlayLayerStore) {}
 
   private dir(id: string): string { return join(this.layers.root, 'containers', id); }
@@ -35,15 +25,10 @@ export class OverlayContainerLayers {
     }
   }
 
-  /** With idMap, the writable layer belongs to the remapped root (its `diff/` is the rootfs's `/`). */
-  async create(id: string, imageId: string, chainId: string | undefined, idMap?: IdMap): Promise<void> {
+  async create(id: string, imageId: string, chainId: string | undefined): Promise<void> {
     const dir = this.dir(id);
     for (const d of ['diff', 'work', 'merged']) await mkdir(join(dir, d), { recursive: true });
-    if (idMap) {
-      const root = remappedRoot(idMap);
-      for (const d of ['diff', 'merged']) await chown(join(dir, d), root.uid, root.gid);
-    }
-    await writeJsonAtomic(join(dir, 'layer.json'), { imageId, chainId, ...(idMap ? { idMap } : {}) } satisfies ContainerLayerRecord);
+    await writeJsonAtomic(join(dir, 'layer.json'), { imageId, chainId } satisfies ContainerLayerRecord);
   }
 
   /** The image a container's layer was made over; NotFound if there is none. */
@@ -59,24 +44,18 @@ export class OverlayContainerLayers {
     const dir = this.dir(id);
     const merged = join(dir, 'merged');
     if (await isMounted(merged)) return merged;
-    let lowers = { lowerdirs: await this.layers.lowerOf(rec.chainId), cwd: this.layers.root };
-    if (rec.idMap) {
-      if (!this.remapper) throw new FailedPrecondition(`container ${id} runs in a user namespace, but berthd runs without --userns-remap`);
-      lowers = await this.remapper.prepare(dir, lowers.lowerdirs, rec.idMap);
-    }
-    try {
-      await mountOverlay({ ...lowers, upperdir: join(dir, 'diff'), workdir: join(dir, 'work'), target: merged });
-    } catch (err) {
-      await releaseIdmappedLowers(dir);
-      throw err;
-    }
+    await mountOverlay({
+      lowerdirs: await this.layers.lowerOf(rec.chainId),
+      upperdir: join(dir, 'diff'),
+      workdir: join(dir, 'work'),
+      target: merged,
+      cwd: this.layers.root,
+    });
     return merged;
   }
 
-  /** Unmounts the overlay, then its idmapped lowers if it had any (whatever the daemon's settings now). */
   async unmount(id: string): Promise<void> {
     await unmount(join(this.dir(id), 'merged'));
-    await releaseIdmappedLowers(this.dir(id));
   }
 
   async remove(id: string): Promise<void> {

@@ -74,6 +74,8 @@ export class BuildContext implements SourceFs {
       transform(chunk: Buffer, _e, cb) { if (file.write(chunk)) cb(null, chunk); else file.once('drain', () => cb(null, chunk)); },
       flush(cb) { file.end(cb); },
     });
+    // A failed write fails the read; one that fails after the read was given up goes nowhere.
+    file.on('error', (err) => tee.destroy(err));
     const keep = new Set(capture);
     const extract = tar.extract();
     const consume = (async () => {
@@ -110,11 +112,13 @@ export class BuildContext implements SourceFs {
     return ctx;
   }
 
-  /** Records an entry; its parents become directories (as unpacking makes them). */
+  /**
+   * Records an entry; its parents become directories (as unpacking makes them). Parents are
+   * slices of rel (no copies), so a deep name costs its depth in memory, not depth x length.
+   */
   private add(rel: string, e: Entry, data?: Buffer): void {
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const p = parts.slice(0, i).join('/');
+    for (let i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
+      const p = rel.slice(0, i);
       const have = this.entries.get(p);
       if (have && have.type !== 'dir') throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(rel)}: parent ${JSON.stringify(p)} is not a directory (symlinked parents are refused)`);
       if (!have) this.setEntry(p, dirEntry());

@@ -15,8 +15,6 @@ export interface AcquireDeps {
   mountHost: MountHost;
   /** The new container's rootfs, mounted for copy-up (only when a volume needs it). */
   rootfs: { mount(): Promise<string>; unmount(): Promise<void> };
-  /** Called with the data dir of each volume this create made (a remapped root takes it over). */
-  created?: (path: string) => Promise<void>;
 }
 
 export interface AcquiredMounts {
@@ -49,7 +47,6 @@ export async function acquireMounts(deps: AcquireDeps, containerId: string, requ
       }
       const { volume, created } = await deps.volumes.create(r.volume ?? {}, containerId);
       held.push({ name: volume.name, created });
-      if (created) await deps.created?.(volume.mountpoint);
       mounts.push({ ...pointOf(r), name: volume.name, source: volume.mountpoint, driver: volume.driver });
       if (!r.copyData || r.subpath) continue;
       rootfs ??= await deps.rootfs.mount();
