@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../lib/atomic-file';
+import { recoveryTally } from '../lib/recovery-log';
 import { randomUUID } from 'node:crypto';
 import { Router } from '../server/router';
 import { containerRoutes } from '../server/routes/containers';
@@ -28,7 +30,7 @@ import { wireVolumes } from './wire-volumes';
 import { wireRegistry } from './wire-registry';
 import { ContainerStore } from '../services/containers/container-store';
 import type { ContainerRecord } from '../services/containers';
-import { InvalidArgument } from '../errdefs';
+import { InvalidArgument, hasErrno } from '../errdefs';
 import { log } from '../lib/logger';
 import { daemonRlimits, daemonCapabilities } from './rlimits';
 import { wireCgroups } from './wire-cgroups';
@@ -54,11 +56,13 @@ export interface Engine {
 
 async function daemonId(dataRoot: string): Promise<string> {
   const file = join(dataRoot, 'engine-id');
-  try { return (await readFile(file, 'utf8')).trim(); } catch {
-    const id = randomUUID();
-    await writeFile(file, id);
-    return id;
-  }
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (id) return id;
+  } catch (e) { if (!hasErrno(e, 'ENOENT')) throw e; }
+  const id = randomUUID();
+  await writeFileAtomic(file, id);
+  return id;
 }
 
 /** Builds every service and the router from the config; restores state left by a previous run. */
@@ -101,6 +105,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
     cgroups: wireCgroups(),
     events: (action, rec, extra) => events.publish('container', action, rec.id, { image: rec.config.Image, name: rec.name, ...rec.config.Labels, ...extra }),
   });
+  const restoreStart = Date.now();
   await images.init();
   await vols.volumes.init();
   await networks.init();
@@ -108,6 +113,8 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   await etc.init(containers.ctx);
   const builds = new BuildService({ dataRoot: cfg.dataRoot, images, containers });
   await builds.init();
+  const t = recoveryTally();
+  log.info('state restored', { ms: Date.now() - restoreStart, rolledBack: t['rolled back'], completed: t.completed, quarantined: t.quarantined });
   const busybox = await images.ensureBusybox();
   log.debug('default image ready', { id: busybox });
 

@@ -58,6 +58,11 @@ export interface ImageMeta {
   lastTagTime?: string;
   /** Parent image ID (images made by commit/build on this engine). */
   parent?: string;
+  /**
+   * Names the image is being given when it is recorded (a commit, import or pull). Cleared by
+   * the tag's own write; a crash before it leaves them here, and the next start completes them.
+   */
+  pendingNames?: string[];
 }
 
 /** One image: its ID, config and the names pointing at it. */

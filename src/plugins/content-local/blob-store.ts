@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { hexOf, isDigest, type Digest } from '../../lib/digest';
-import { writeFileAtomic } from '../../lib/atomic-file';
+import { nodeAtomicFs, syncDir, writeFileAtomic } from '../../lib/atomic-file';
 import { InvalidArgument, NotFound } from '../../errdefs';
 
 /** A blob being written: chunks in, then commit (digest checked) or abort. */
@@ -87,7 +87,10 @@ export class LocalBlobStore {
           await rm(tmp, { force: true });
           throw new InvalidArgument(`blob digest mismatch: expected ${expected}, got ${digest}`);
         }
+        // synced before and after the rename: a machine crash never leaves a blob cut short under its digest
+        await nodeAtomicFs.sync(tmp);
         await rename(tmp, this.path(digest));
+        await syncDir(dirname(this.path(digest)));
         return { digest, size };
       },
       abort: async () => { await finish().catch(() => undefined); await rm(tmp, { force: true }); },

@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+import { noteRecovery, quarantine } from '../../lib/recovery-log';
 
 /** On-disk form, as docker's `repositories.json`: repo name -> full reference -> image ID. */
 interface RepositoriesFile { Repositories: Record<string, Record<string, string>> }
@@ -22,6 +23,11 @@ export class ReferenceStore {
         for (const [ref, id] of Object.entries(repo)) this.refs.set(ref, id);
       }
     } catch (err) {
+      if (err instanceof SyntaxError) {
+        // only a file system that lost a synced write gets here: start with no names rather than not at all
+        noteRecovery('quarantined', `unreadable image names ${this.file}`, { movedTo: await quarantine(this.file, join(dirname(this.file), 'quarantine')) });
+        return;
+      }
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { syncDir, writeFileSynced } from '../../lib/atomic-file';
 import { join } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { hexOf, sha256, type Digest } from '../../lib/digest';
@@ -186,17 +187,21 @@ export class OverlayLayerStore {
       }
       const link = newLink();
       const parentLower = parent ? await this.lowerOf(parent) : [];
+      // The metadata is synced before the dir is renamed into place, and the rename after: a
+      // machine crash leaves the layer whole or absent, never a layer with cut metadata.
       await Promise.all([
-        writeFile(join(staged.dir, 'link'), link),
-        writeFile(join(staged.dir, 'lower'), [`l/${link}`, ...parentLower].join(':')),
-        writeFile(join(staged.dir, 'parent'), parent ?? ''),
-        writeFile(join(staged.dir, 'size'), String(staged.size)),
-        ...(staged.slot === undefined ? [] : [writeFile(join(staged.dir, 'slot'), String(staged.slot))]),
+        writeFileSynced(join(staged.dir, 'link'), link),
+        writeFileSynced(join(staged.dir, 'lower'), [`l/${link}`, ...parentLower].join(':')),
+        writeFileSynced(join(staged.dir, 'parent'), parent ?? ''),
+        writeFileSynced(join(staged.dir, 'size'), String(staged.size)),
+        ...(staged.slot === undefined ? [] : [writeFileSynced(join(staged.dir, 'slot'), String(staged.slot))]),
         symlink(`../layers/${hexOf(chainId)}/diff`, join(this.root, 'l', link)),
       ]);
+      await Promise.all([syncDir(staged.dir), syncDir(join(this.root, 'l'))]);
       try {
         await rename(staged.dir, this.dir(chainId));
         moved = true;
+        await syncDir(join(this.root, 'layers'));
       } catch (err) {
         await rm(join(this.root, 'l', link), { force: true });
         const code = (err as NodeJS.ErrnoException).code;

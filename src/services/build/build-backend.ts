@@ -9,7 +9,7 @@ import { isNotFound, Unavailable } from '../../errdefs';
 import type { BuildBackend, CommittedLayer, RunOutcome, RunSpec, RwLayer } from '../../builder/executor';
 import type { ImageConfig } from '../../core/images';
 import type { ContainerService } from '../containers';
-import { mountsJson } from '../containers';
+import { mountsJson, BUILD_STEP_LABEL } from '../containers';
 import type { ImageService } from '../images';
 import { hostArch } from '../images/image-import';
 import { commitUpper } from './layer-commit';
@@ -61,6 +61,8 @@ async function run(deps: BackendDeps, spec: RunSpec): Promise<RunOutcome> {
     body: {
       Image: spec.imageId, Cmd: c.Cmd, Entrypoint: c.Entrypoint, Env: c.Env ?? [], WorkingDir: c.WorkingDir ?? '',
       User: c.User ?? '', Healthcheck: c.Healthcheck, AttachStdout: true, AttachStderr: true,
+      // marks it for removal at the next daemon start if a crash ends the build first
+      Labels: { [BUILD_STEP_LABEL]: '' },
       HostConfig: {
         NetworkMode: spec.networkMode || 'default', ExtraHosts: spec.extraHosts.length ? spec.extraHosts : null,
         LogConfig: { Type: 'none', Config: {} },

@@ -4,7 +4,8 @@
  * daemon restart still hits. The images themselves live in the image store; an entry whose
  * image is gone is a miss and is dropped at the next save.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { noteRecovery, quarantine } from '../../lib/recovery-log';
 import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
 import { hasErrno } from '../../errdefs';
 import type { BuildCache } from '../../builder/executor';
@@ -37,6 +38,11 @@ export class BuildCacheStore implements BuildCache {
       const f = await readJson<CacheFile>(this.file);
       for (const e of f.entries ?? []) this.entries.set(e.key, e);
     } catch (err) {
+      if (err instanceof SyntaxError) {
+        // an index the file system cut short: the cache starts empty, the images stay
+        noteRecovery('quarantined', `unreadable build cache index ${this.file}`, { movedTo: await quarantine(this.file, join(dirname(this.file), 'quarantine')) });
+        return;
+      }
       if (!hasErrno(err, 'ENOENT')) throw err;
     }
   }

@@ -15,6 +15,8 @@ import { forgetVolumes, mountPointsOf, releaseMounts, volumeNames } from './moun
 import type { ContainerRecord } from './types';
 import { releasePorts, restorePorts } from './ports-lifecycle';
 import { syncLinkFirewall } from './etc-setup';
+import { collectOrphans, leftBuildSteps, settlePause } from './recover-containers';
+import { noteRecovery } from '../../lib/recovery-log';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 interface Waiter { condition: WaitCondition; resolve: (code: number) => void }
@@ -65,8 +67,9 @@ export class ContainerService {
     for (const rec of this.store.all()) {
       if (rec.state.status !== 'running' && rec.state.status !== 'paused') continue;
       const runtime = this.ctx.runtimes.get(rec.runtime)!;
-      const alive = await runtime.state(rec.id).then((s) => s.status === 'running' || s.status === 'paused', (e) => { if (isNotFound(e)) return false; throw e; });
-      if (!alive) await this.lock.run(rec.id, () => this.handleExit(rec.id, true));
+      const status = await runtime.state(rec.id).then((s) => s.status, (e) => { if (isNotFound(e)) return 'stopped'; throw e; });
+      if (status === 'running' || status === 'paused') await settlePause(this.ctx, rec, status);
+      else await this.lock.run(rec.id, () => this.handleExit(rec.id, true));
     }
     for (const f of await readdir(exitDir(this.ctx))) this.onExitFile(f);
     for (const rec of this.store.all()) {
@@ -77,7 +80,11 @@ export class ContainerService {
         if (logs.driver !== 'none') keepLog(rec.id, { path: logPath(this.ctx, rec.id), maxFile: logs.maxFile, pid: rec.state.pid });
       } catch (e) { log.warn('log keeper not resumed', { id: rec.id, error: String(e) }); }
     }
-    await this.collectOrphans();
+    await collectOrphans(this.ctx);
+    for (const id of leftBuildSteps(this.ctx)) {
+      await this.remove(id, { force: true, volumes: true });
+      noteRecovery('rolled back', `build step container ${id}`);
+    }
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy.Name;
       const due = rec.state.status === 'restarting' || (rec.state.status === 'exited' && (p === 'always' || (p === 'unless-stopped' && !rec.manuallyStopped)));
@@ -90,21 +97,6 @@ export class ContainerService {
   async close(): Promise<void> {
     this.watcher?.close();
     await this.ctx.network.close();
-  }
-
-  /**
-   * Releases what a crash left without a record: runtime state, network namespaces and
-   * container layers of containers that are gone or no longer running.
-   */
-  private async collectOrphans(): Promise<void> {
-    const running = (id: string) => { const r = this.store.find(id); return !!r && (r.state.status === 'running' || r.state.status === 'paused'); };
-    for (const runtime of this.ctx.runtimes.values()) {
-      for (const id of await runtime.list()) if (!running(id)) await runtime.delete(id, true).catch(() => {});
-    }
-    for (const id of await this.ctx.rootfs.list()) {
-      if (!this.store.find(id)) await this.ctx.rootfs.remove(id).catch((e) => log.warn('orphan layer removal failed', { id, error: String(e) }));
-      else if (!running(id)) await this.ctx.rootfs.unmount(id).catch(() => {});
-    }
   }
 
   private onExitFile(id: string) {
@@ -142,7 +134,6 @@ export class ContainerService {
         rm(bundleDir(this.ctx, id), { recursive: true, force: true }),
         rm(join(socketDir(this.ctx), id), { force: true }),
       ]);
-      await rm(file, { force: true });
       await syncLinkFirewall(this.ctx);
       this.exitListeners.forEach((l) => l(id));
     };
@@ -154,6 +145,8 @@ export class ContainerService {
       rec.state.status = 'restarting';
       rec.restartCount++;
       await this.store.save(rec);
+      // Only once the exit is recorded: a crash before this reads the exit code again at start.
+      await rm(file, { force: true });
       this.notify(id, ['next-exit'], exitCode);
       this.restartTimers.set(id, setTimeout(() => {
         this.restartTimers.delete(id);
@@ -165,10 +158,12 @@ export class ContainerService {
       // release what it held (init() collects what a crash in between leaves).
       await this.removeLocked(rec, true);
       await release();
+      await rm(file, { force: true });
     } else {
       this.restartDelays.delete(id);
       await release();
       await this.store.save(rec);
+      await rm(file, { force: true });
       this.notify(id, ['not-running', 'next-exit'], exitCode);
     }
   }
@@ -269,6 +264,8 @@ export class ContainerService {
     if (rec.state.status === 'restarting') { await this.cancelRestart(rec); this.ctx.events('stop', rec); return; }
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new NotModified('container already stopped');
     rec.manuallyStopped = true;
+    // Recorded before the signal: an exit while berthd is down must not restart it by its policy.
+    await this.store.save(rec);
     const signal = parseSignal(opts.signal || rec.config.StopSignal || 'SIGTERM');
     const timeout = opts.timeout ?? rec.config.StopTimeout ?? 10;
     const exited = this.waitFor(rec.id, 'not-running');

@@ -15,3 +15,4 @@ export { HealthMonitor, ExecProbeRunner, healthText, type HealthState } from './
 export { validatePorts, wantedPorts, portKey, type WantedPort } from './ports';
 export { PortPublisher, type PortPublisherOptions, type PublishTarget } from './ports-publisher';
 export { createWarnings, type ContainerCgroups, type CgroupHostInfo } from './resources';
+export { BUILD_STEP_LABEL } from './recover-containers';

@@ -80,7 +80,7 @@ export async function commitImage(store: ImageStore, opts: CommitOptions): Promi
       ...(opts.comment ? { comment: opts.comment } : {}),
     }],
   };
-  const img = await store.add(Buffer.from(JSON.stringify(image)), { parent: opts.parent.id });
+  const img = await store.add(Buffer.from(JSON.stringify(image)), { parent: opts.parent.id }, [name]);
   if (name) await addTag(store, img, name);
   return img;
 }

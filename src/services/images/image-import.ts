@@ -48,7 +48,7 @@ export async function importImage(store: ImageStore, input: Readable, opts: Impo
     rootfs: { type: 'layers', diff_ids: [layer.diffId as Digest] },
     history: [{ created, comment }],
   };
-  const img = await store.add(Buffer.from(JSON.stringify(config)));
+  const img = await store.add(Buffer.from(JSON.stringify(config)), {}, [name]);
   if (name) await addTag(store, img, name);
   return img;
 }

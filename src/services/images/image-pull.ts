@@ -141,12 +141,13 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
     }
   }
   await deps.metadata.add(...layers.map((l, i): [string, BlobSource] => [diffIds[i], { digest: l.digest, size: l.size, repo: repoName }]));
-  const img = await store.add(configBytes);
   const digestRef = formatFull({ domain: ref.domain, path: ref.path, digest: topDigest });
   const tagRef = ref.tag ? formatFull({ domain: ref.domain, path: ref.path, tag: ref.tag }) : undefined;
+  const img = await store.add(configBytes, {}, [tagRef, digestRef]);
   const upToDate = tagRef ? store.refs.get(tagRef) === id : store.refs.get(digestRef) === id;
   if (tagRef && !upToDate) await addTag(store, img, tagRef);
   if (store.refs.get(digestRef) !== id) await store.refs.set(digestRef, id);
+  if (img.meta.pendingNames) { delete img.meta.pendingNames; await store.saveMeta(img); } // named: nothing left to complete
   emit({ status: `Digest: ${topDigest}` });
   emit({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${formatFamiliar(ref)}` });
   deps.onPulled?.(id, formatFamiliar(ref));

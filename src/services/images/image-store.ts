@@ -1,7 +1,8 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hexOf, type Digest } from '../../lib/digest';
-import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+import { writeJsonAtomic } from '../../lib/atomic-file';
+import { loadImages, recoverImageStore } from './recover-images';
 import { chainIdOf, chainIds, imageIdOf, type ImageConfig, type ImageMeta } from '../../core/images';
 import { LocalBlobStore, ReferenceStore } from '../../plugins/content-local';
 import { OverlayContainerLayers, OverlayLayerStore } from '../../plugins/snapshotter-overlay';
@@ -41,14 +42,8 @@ export class ImageStore {
     await this.refs.init();
     await this.layers.init();
     await mkdir(this.dbDir, { recursive: true });
-    for (const name of await readdir(this.dbDir)) {
-      const m = /^([a-f0-9]{64})\.json$/.exec(name);
-      if (!m) continue;
-      const id = `sha256:${m[1]}` as Digest;
-      const meta = await readJson<ImageMeta>(join(this.dbDir, name));
-      const config = JSON.parse((await this.blobs.read(id)).toString('utf8')) as ImageConfig;
-      this.images.set(id, { id, config, meta, size: await this.sizeOf(config) });
-    }
+    await loadImages(this, this.dbDir);
+    await recoverImageStore(this);
   }
 
   async sizeOf(config: ImageConfig): Promise<number> {
@@ -65,14 +60,17 @@ export class ImageStore {
 
   /**
    * Records an image whose layers are already in the layer store and whose layer tars are
-   * blobs. configBytes are stored as is: the image ID is their digest.
+   * blobs. configBytes are stored as is: the image ID is their digest. names: what the caller
+   * tags it as next (addTag); recorded with it, so a crash in between is completed at start.
    */
-  async add(configBytes: Buffer, meta: ImageMeta = {}): Promise<StoredImage> {
+  async add(configBytes: Buffer, meta: ImageMeta = {}, names: (string | undefined)[] = []): Promise<StoredImage> {
     const id = imageIdOf(configBytes);
     const existing = this.images.get(id);
     if (existing) return existing;
     await this.blobs.put(configBytes);
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+    const pending = names.filter((n): n is string => !!n);
+    if (pending.length) meta = { ...meta, pendingNames: pending };
     await writeJsonAtomic(join(this.dbDir, `${hexOf(id)}.json`), meta);
     const img: StoredImage = { id, config, meta, size: await this.sizeOf(config) };
     this.images.set(id, img);

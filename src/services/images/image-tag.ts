@@ -19,5 +19,6 @@ export function tagName(repo: string, tag?: string): string {
 export async function addTag(store: ImageStore, img: StoredImage, name: string): Promise<void> {
   await store.refs.set(name, img.id);
   img.meta.lastTagTime = new Date().toISOString();
+  delete img.meta.pendingNames;
   await store.saveMeta(img);
 }

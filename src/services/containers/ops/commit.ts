@@ -2,6 +2,7 @@ import type { ContainerService } from '../container-service';
 import type { ContainerConfig } from '../types';
 import { mountPointsOf } from '../mounting';
 import { pauseContainer, unpauseContainer } from './pause';
+import { clearCommitPause, markCommitPause } from '../recover-containers';
 
 /** Mount points the runtime binds over the rootfs: not part of the container's changes. */
 const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
@@ -41,7 +42,10 @@ export interface CommitRequest {
 export async function commitContainer(svc: ContainerService, commitLayer: (c: LayerCommit) => Promise<string>, req: CommitRequest): Promise<string> {
   const rec = svc.inspect(req.container);
   const paused = req.pause && rec.state.status === 'running';
-  if (paused) await pauseContainer(svc, rec.id);
+  if (paused) {
+    await markCommitPause(svc.ctx, rec.id); // berthd's next start thaws it if the commit dies with it
+    await pauseContainer(svc, rec.id).catch(async (e) => { await clearCommitPause(svc.ctx, rec.id); throw e; });
+  }
   let id: string;
   try {
     id = await commitLayer({
@@ -51,6 +55,7 @@ export async function commitContainer(svc: ContainerService, commitLayer: (c: La
     });
   } finally {
     if (paused && svc.store.find(rec.id)?.state.status === 'paused') await unpauseContainer(svc, rec.id);
+    if (paused) await clearCommitPause(svc.ctx, rec.id);
   }
   svc.ctx.events('commit', rec, { comment: req.comment ?? '', imageID: id, imageRef: req.imageRef ?? '' });
   return id;
