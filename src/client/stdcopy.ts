@@ -4,11 +4,16 @@
  * Stream 0 = stdin, 1 = stdout, 2 = stderr, 3 = systemerr (an error from the daemon).
  */
 import type { Readable, Writable } from 'node:stream';
+import { InvalidArgument } from '../errdefs';
 
 export type StreamId = 0 | 1 | 2 | 3;
 const HEADER = 8;
 
-/** Incremental demuxer: feed it chunks as they arrive, frames may span chunks. */
+/**
+ * Incremental demuxer: feed it chunks as they arrive, frames may span chunks. A header
+ * with a stream byte above 3 throws InvalidArgument (Docker's stdcopy: `Unrecognized input
+ * header: N`); the stream cannot be read past it.
+ */
 export class Demuxer {
   private buf: Buffer = Buffer.alloc(0);
   constructor(private readonly onFrame: (stream: StreamId, payload: Buffer) => void) {}
@@ -16,12 +21,13 @@ export class Demuxer {
   push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     while (this.buf.length >= HEADER) {
+      const stream = this.buf[0];
+      if (stream > 3) throw new InvalidArgument(`Unrecognized input header: ${stream}`);
       const size = this.buf.readUInt32BE(4);
       if (this.buf.length < HEADER + size) break;
-      const stream = this.buf[0] as StreamId;
       const payload = this.buf.subarray(HEADER, HEADER + size);
       this.buf = this.buf.subarray(HEADER + size);
-      if (size > 0) this.onFrame(stream, payload);
+      if (size > 0) this.onFrame(stream as StreamId, payload);
     }
   }
 
@@ -42,7 +48,8 @@ export interface CopyTargets { stdout: Writable; stderr: Writable }
 
 /**
  * Copies `src` to the targets until it ends: demultiplexed, or raw to stdout when the
- * container has a TTY. Rejects with the daemon's message on a systemerr frame.
+ * container has a TTY. Rejects with the daemon's message on a systemerr frame, or with the
+ * demuxer's error on a malformed stream (which is then destroyed).
  */
 export function copyStream(src: Readable, to: CopyTargets, opts: { tty: boolean }): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -52,7 +59,15 @@ export function copyStream(src: Readable, to: CopyTargets, opts: { tty: boolean 
       else if (stream === 3) failed = new Error(payload.toString().trim());
       else to.stdout.write(payload);
     });
-    src.on('data', (chunk: Buffer) => (opts.tty ? to.stdout.write(chunk) : demux.push(chunk)));
+    src.on('data', (chunk: Buffer) => {
+      if (opts.tty) return void to.stdout.write(chunk);
+      try {
+        demux.push(chunk);
+      } catch (err) {
+        reject(err);
+        src.destroy();
+      }
+    });
     src.on('error', (err: NodeJS.ErrnoException) => {
       // A reset after the output has been read is how some servers close a hijacked stream.
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') resolve();

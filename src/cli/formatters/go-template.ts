@@ -61,7 +61,7 @@ function lex(src: string, base = 0): Tok[] {
     if (!m) throw new TemplateError(`template: :1: unexpected "${src.slice(at).trim()[0]}" in command`);
     const tokAt = base + at + (m[0].length - m[0].trimStart().length);
     const n = toks.length;
-    if (m[1]) toks.push({ at: 0, t: 'str', v: JSON.parse(m[1]) as string });
+    if (m[1]) toks.push({ at: 0, t: 'str', v: unquote(m[1]) });
     else if (m[2]) toks.push({ at: 0, t: 'str', v: m[2].slice(1, -1) });
     else if (m[3]) toks.push({ at: 0, t: 'num', v: m[3] });
     else if (m[4]) toks.push({ at: 0, t: 'var', v: m[4] });
@@ -75,6 +75,32 @@ function lex(src: string, base = 0): Tok[] {
     for (let k = n; k < toks.length; k++) toks[k].at = tokAt;
   }
   return toks;
+}
+
+const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
+const invalid = () => new TemplateError('template: :1: invalid syntax');
+
+/** Go's strconv.Unquote of a `"..."` literal: `\xHH` and octal escapes are bytes, `\u`/`\U` runes. */
+function unquote(lit: string): string {
+  if (lit.includes('\n')) throw new TemplateError('template: :1: unterminated quoted string');
+  const bytes: number[] = [];
+  for (const m of lit.slice(1, -1).matchAll(/\\(?:x([0-9a-fA-F]{2})|([0-7]{3})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([^\\]+)/gs)) {
+    const [, hex, oct, u4, u8, c, text] = m;
+    if (text !== undefined) bytes.push(...Buffer.from(text));
+    else if (hex !== undefined) bytes.push(parseInt(hex, 16));
+    else if (oct !== undefined) {
+      if (parseInt(oct, 8) > 0xff) throw invalid();
+      bytes.push(parseInt(oct, 8));
+    } else if (c !== undefined) {
+      if (!ESCAPES[c]) throw invalid();
+      bytes.push(ESCAPES[c].charCodeAt(0));
+    } else {
+      const rune = parseInt(u4 ?? u8, 16);
+      if (rune > 0x10ffff || (rune >= 0xd800 && rune < 0xe000)) throw invalid();
+      bytes.push(...Buffer.from(String.fromCodePoint(rune)));
+    }
+  }
+  return Buffer.from(bytes).toString();
 }
 
 function parsePipeline(src: string, base = 0, where: (at: number) => string = () => '1'): Pipeline {
@@ -93,7 +119,13 @@ function parsePipeline(src: string, base = 0, where: (at: number) => string = ()
       const cmd = cmds[cmds.length - 1];
       if (t.t === 'pipe') { cmds.push([]); continue; }
       if (t.t === 'close') { if (stopAtClose) return cmds; throw new TemplateError('template: :1: unexpected ")"'); }
-      if (t.t === 'open') { i++; const inner = parse(true); cmd.push({ kind: 'pipe', pipe: { decl: [], cmds: inner, src } }); continue; }
+      if (t.t === 'open') {
+        i++;
+        const inner = parse(true);
+        if (inner.some((c) => c.length === 0)) throw new TemplateError('template: :1: missing value for parenthesized pipeline');
+        cmd.push({ kind: 'pipe', pipe: { decl: [], cmds: inner, src } });
+        continue;
+      }
       if (t.t === 'str') cmd.push({ kind: 'lit', value: t.v });
       else if (t.t === 'num') cmd.push({ kind: 'lit', value: Number(t.v) });
       else if (t.t === 'field') cmd.push({ kind: 'field', base: 'dot', path: t.v === '.' ? [] : t.v.slice(1).split('.'), pos: where(t.at) });
@@ -177,6 +209,11 @@ function parse(source: string): Node[] {
   return block([]).nodes;
 }
 
+/** Go 1.22's range over an int: 0..n-1, nothing when n <= 0. */
+function* upTo(n: number): Generator<[number, number]> {
+  for (let i = 0; i < n; i++) yield [i, i];
+}
+
 interface Scope { dot: unknown; root: unknown; vars: Map<string, unknown> }
 
 function run(nodes: Node[], s: Scope, out: string[]): void {
@@ -200,16 +237,19 @@ function run(nodes: Node[], s: Scope, out: string[]): void {
       }
       case 'range': {
         const v = evalPipe({ ...n.pipe, decl: [] }, s);
-        const entries: [unknown, unknown][] = Array.isArray(v) ? v.map((e, i) => [i, e])
+        if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new TemplateError(`template: :1: range can't iterate over ${formatGoValue(v)}`);
+        const entries: Iterable<[unknown, unknown]> = Array.isArray(v) ? v.map((e, i) => [i, e])
           : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])
-            : typeof v === 'number' ? Array.from({ length: v }, (_, i) => [i, i]) : [];
-        if (entries.length === 0) { run(n.else, s, out); break; }
+            : typeof v === 'number' ? upTo(v) : [];
+        let ran = false;
         for (const [k, e] of entries) {
+          ran = true;
           const vars = new Map(s.vars);
           if (n.pipe.decl.length === 1) vars.set(n.pipe.decl[0], e);
           if (n.pipe.decl.length === 2) { vars.set(n.pipe.decl[0], k); vars.set(n.pipe.decl[1], e); }
           run(n.body, { ...s, dot: e, vars }, out);
         }
+        if (!ran) run(n.else, s, out);
         break;
       }
     }
@@ -230,11 +270,7 @@ function evalPipe(p: Pipeline, s: Scope): unknown {
 function evalCommand(cmd: Command, s: Scope, piped: unknown[]): unknown {
   const [head, ...rest] = cmd;
   const args = () => [...rest.map((o) => evalOperand(o, s)), ...piped];
-  if (head.kind === 'ident') {
-    const fn = FUNCS[head.name];
-    if (!fn) throw new TemplateError(`template: :1: function "${head.name}" not defined`);
-    return fn(...args());
-  }
+  if (head.kind === 'ident') return call(head.name, args);
   if (head.kind === 'field') return resolveField(head, s, args());
   if (rest.length || piped.length) throw new TemplateError(`template: :1: can't give argument to non-function ${formatGoValue(evalOperand(head, s))}`);
   return evalOperand(head, s);
@@ -245,11 +281,20 @@ function evalOperand(o: Operand, s: Scope): unknown {
     case 'lit': return o.value;
     case 'field': return resolveField(o, s, []);
     case 'pipe': return evalPipe(o.pipe, s);
-    case 'ident': {
-      const fn = FUNCS[o.name];
-      if (!fn) throw new TemplateError(`template: :1: function "${o.name}" not defined`);
-      return fn();
-    }
+    case 'ident': return call(o.name, () => []);
+  }
+}
+
+/** A function call; what it throws is Go's `error calling NAME: ...` (text/template recovers panics so). */
+function call(name: string, args: () => unknown[]): unknown {
+  const fn = FUNCS[name];
+  if (!fn) throw new TemplateError(`template: :1: function "${name}" not defined`);
+  const a = args();
+  try {
+    return fn(...a);
+  } catch (err) {
+    if (err instanceof TemplateError) throw err;
+    throw new TemplateError(`template: :1: error calling ${name}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -277,6 +322,12 @@ function resolveField(o: Extract<Operand, { kind: 'field' }>, s: Scope, args: un
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+/** Go's strings.Repeat, with its panics. */
+function repeat(s: string, count: number): string {
+  if (count < 0) throw new Error('strings: negative Repeat count');
+  if (s.length * count > 2 ** 28) throw new Error('strings: Repeat output length overflow');
+  return s.repeat(count);
+}
 const cmp = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : num(a) - num(b));
 const str = (v: unknown) => (typeof v === 'string' ? v : formatGoValue(v));
 
@@ -301,7 +352,7 @@ const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
   lower: (s) => str(s).toLowerCase(),
   title: (s) => str(s).replace(/\b\w/g, (c) => c.toUpperCase()),
   truncate: (s, n) => [...str(s)].slice(0, num(n)).join(''),
-  pad: (s, before, after) => ' '.repeat(num(before)) + str(s) + ' '.repeat(num(after)),
+  pad: (s, before, after) => repeat(' ', num(before)) + str(s) + repeat(' ', num(after)),
   printf: (fmt, ...a) => goSprintf(str(fmt), a),
   print: (...a) => a.map(str).join(''),
   println: (...a) => a.map(str).join(' ') + '\n',

@@ -35,10 +35,33 @@ export function goJson(v: unknown): string {
   return s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A `fmt.Sprintf` subset: %s %v %d %q %t %x %f %%, with flags `-`, `0` and a width. */
+const DIRECTIVE = /%([-0+ ]*)(\d+)?(?:\.(\d+))?([svdqtxf%])/g;
+
+/** Go's parsenum gives up on a width or precision past 1e6 (one more digit read after it). */
+function tooLarge(digits: string | undefined): boolean {
+  let n = 0;
+  for (const d of digits ?? '') {
+    if (n > 1e6) return true;
+    n = n * 10 + Number(d);
+  }
+  return false;
+}
+
+/** `toFixed` past its 100 digits: the extra digits are zeros. */
+function fixed(n: number, prec: number): string {
+  const s = n.toFixed(Math.min(prec, 100));
+  return prec > 100 && Number.isFinite(n) ? s + '0'.repeat(prec - 100) : s;
+}
+
+/**
+ * A `fmt.Sprintf` subset: %s %v %d %q %t %x %f %%, with flags `-`, `0` and a width. A width
+ * or precision too large for Go ends the output with `%!(NOVERB)`, as Go does.
+ */
 export function goSprintf(fmt: string, args: unknown[]): string {
+  const crazy = [...fmt.matchAll(DIRECTIVE)].find((m) => tooLarge(m[2]) || tooLarge(m[3]));
+  if (crazy) return goSprintf(fmt.slice(0, crazy.index), args) + '%!(NOVERB)';
   let i = 0;
-  return fmt.replace(/%([-0+ ]*)(\d+)?(?:\.(\d+))?([svdqtxf%])/g, (_m, flags: string, width: string, prec: string, verb: string) => {
+  return fmt.replace(DIRECTIVE, (_m, flags: string, width: string, prec: string, verb: string) => {
     if (verb === '%') return '%';
     if (i >= args.length) return `%!${verb}(MISSING)`;
     const a = args[i++];
@@ -47,7 +70,7 @@ export function goSprintf(fmt: string, args: unknown[]): string {
       case 'd': s = String(Math.trunc(Number(a))); break;
       case 'q': s = JSON.stringify(typeof a === 'string' ? a : formatGoValue(a)); break;
       case 'x': s = typeof a === 'number' ? a.toString(16) : Buffer.from(String(a)).toString('hex'); break;
-      case 'f': s = Number(a).toFixed(prec === undefined ? 6 : Number(prec)); break;
+      case 'f': s = fixed(Number(a), prec === undefined ? 6 : Number(prec)); break;
       default: s = formatGoValue(a); if (prec !== undefined && verb === 's') s = s.slice(0, Number(prec));
     }
     const w = width ? Number(width) : 0;

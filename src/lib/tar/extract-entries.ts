@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { asMalformedTar, UnsafeTarEntry } from './tar-errors';
 import { ExtractTree } from './extract-tree';
+import { goTarExtract } from './go-tar-extract';
 
 /** Privileged operations the extractor cannot do with `fs` (they live in `sys/`). */
 export interface ExtractHooks {
@@ -109,7 +110,7 @@ function firstCause(err: unknown, own: PromiseSettledResult<void>, read: Promise
  * has settled nothing is writing under root.
  */
 export async function extractEntries(input: Readable, root: string, opts: EntryOptions): Promise<ExtractResult> {
-  const extract = tar.extract();
+  const extract = goTarExtract();
   const tree = new ExtractTree(root);
   const dirTimes: Array<[string, Date]> = [];
   let size = 0;

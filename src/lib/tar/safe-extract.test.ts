@@ -248,3 +248,35 @@ test('digest: the sha256 of every byte read, in the worker and in process alike'
     });
   }
 });
+
+test('a tar cut inside the padding after an entry\'s data ends there, as Go\'s archive/tar reads it; cut in data or a header it is refused', async () => {
+  // a: header 0-512, data 512-1112, padding to 1536; last: header 1536-2048, data 2048-2053, padding to 2560; end blocks to 3584
+  const small = await makeTar([{ name: 'a', body: 'x'.repeat(600) }, { name: 'last', body: 'hello' }]);
+  // one big last entry, so its data is still unread when the input ends: header 0-512, data to 300_512, padding to 300_544
+  const big = await makeTar([{ name: 'big', body: 'b'.repeat(300_000) }]);
+  const accepted: Array<[Buffer, string[]]> = [
+    [small.subarray(0, 2053), ['a', 'last']],
+    [small.subarray(0, 2300), ['a', 'last']],
+    [small.subarray(0, 2559), ['a', 'last']],
+    [small.subarray(0, 2560), ['a', 'last']],
+    [small.subarray(0, 3072), ['a', 'last']],
+    [small.subarray(0, 1300), ['a']], // Go's reader stops in a's padding: last is never read
+    [big.subarray(0, 300_512 + 10), ['big']],
+  ];
+  const refused = [small.subarray(0, 2050), small.subarray(0, 1700), small.subarray(0, 2660), big.subarray(0, 300_000)];
+  for (const run of [extractTar, inProcess]) {
+    for (const [input, names] of accepted) {
+      await withRoot(async (root) => {
+        await run(Readable.from([input]), root);
+        assert.deepEqual((await readdir(root)).sort(), names, `cut at ${input.length}`);
+        if (names.includes('last')) assert.equal(await readFile(join(root, 'last'), 'utf8'), 'hello');
+        if (names.includes('big')) assert.equal((await stat(join(root, 'big'))).size, 300_000);
+      });
+    }
+    for (const input of refused) {
+      await withRoot(async (root) => {
+        await assert.rejects(run(Readable.from([input]), root), (e) => e instanceof MalformedTar && e.message === 'unexpected EOF', `cut at ${input.length}`);
+      });
+    }
+  }
+});
