@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,6 +10,8 @@ export interface UpperTarOptions {
   /** Paths (`/etc/hosts`) left out: mount points the runtime made, not the container's changes. */
   exclude?: ReadonlySet<string>;
   signal?: AbortSignal;
+  /** The owner an entry gets in the tar from its owner on disk (a remapped container's IDs mapped back); default: as on disk. */
+  owner?: (uid: number, gid: number) => { uid: number; gid: number };
 }
 
 const WH_PREFIX = '.wh.';
@@ -34,7 +37,8 @@ export function tarUpperDir(upper: string, opts: UpperTarOptions = {}): Readable
       const path = rel ? `${rel}/${name}` : name;
       if (exclude.has(`/${path}`)) continue;
       const host = join(upper, path);
-      const st = await lstat(host);
+      const disk = await lstat(host);
+      const st = opts.owner ? Object.assign(Object.create(disk) as Stats, opts.owner(disk.uid, disk.gid)) : disk;
       const base = { name: path, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
       if (st.isCharacterDevice() && st.rdev === 0) {
         await marker(rel ? `${rel}/${WH_PREFIX}${name}` : `${WH_PREFIX}${name}`);

@@ -25,6 +25,7 @@ type Store = ImageService['store'];
  */
 export async function commitUpper(store: Store, id: string, parentChain: string | undefined, exclude: readonly string[] = []): Promise<CommittedLayer | undefined> {
   const upper = store.containers.paths(id).upper;
+  await store.containers.unmapUpper(id);
   for (const p of exclude) await rm(join(upper, p), { recursive: true, force: true });
   const writer = store.blobs.writer();
   let diffId: Digest;
