@@ -79,10 +79,13 @@ async function start(ctx: RouteContext, execs: ExecService): Promise<void> {
   }
   const multiplexed = !tty && apiAtLeast(ctx.apiVersion, '1.42');
   const contentType = multiplexed ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
-  const write = (chunk: Buffer) => { if (ctx.socket) ctx.socket.write(chunk); else ctx.res!.write(chunk); };
+  // As dockerd, what refuses the start is an error response, not a stream (a container gone).
+  execs.startable(s.id);
+  let closed = false;
+  const write = (chunk: Buffer) => { if (closed) return; if (ctx.socket) ctx.socket.write(chunk); else ctx.res!.write(chunk); };
   const sink: AttachSink = {
     write: (stream, data) => write(tty ? data : frame(stream === 'stdout' ? STDOUT : STDERR, data)),
-    end: () => { if (ctx.socket) ctx.socket.end(); else ctx.res!.end(); },
+    end: () => { if (closed) return; closed = true; if (ctx.socket) ctx.socket.end(); else ctx.res!.end(); },
   };
   if (ctx.socket) {
     const headers = { ...commonHeaders(), 'Content-Type': contentType, Connection: 'Upgrade', Upgrade: 'tcp' };
@@ -99,9 +102,19 @@ async function start(ctx: RouteContext, execs: ExecService): Promise<void> {
   const onEnd = () => { ended = true; };
   input.on('data', onData);
   input.on('end', onEnd);
-  const session = await execs.start(s.id, { tty, sink });
-  input.off('data', onData);
-  input.off('end', onEnd);
+  let session: Awaited<ReturnType<ExecService['start']>>;
+  try {
+    session = await execs.start(s.id, { tty, sink });
+  } catch (e) {
+    // As dockerd: once the stream is up, a failure to start (the container stopped meanwhile)
+    // is written to it and the stream ends.
+    sink.write('stdout', Buffer.from(`${(e as Error).message}\r\n`));
+    sink.end();
+    return;
+  } finally {
+    input.off('data', onData);
+    input.off('end', onEnd);
+  }
   if (!session) return;
   for (const b of pending) session.writeStdin(b);
   if (ended) session.endStdin();

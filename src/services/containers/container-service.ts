@@ -42,6 +42,8 @@ export function parseSignal(s: string): number {
 export class ContainerService {
   private lock = new KeyedLock();
   private waiters = new Map<string, Waiter[]>();
+  /** Containers a remove is under way for. */
+  private removing = new Set<string>();
   private pendingAttach = new Map<string, AttachSession[]>();
   private restartTimers = new Map<string, NodeJS.Timeout>();
   private exitListeners: ((id: string) => void)[] = [];
@@ -242,6 +244,7 @@ export class ContainerService {
     try {
       await this.lock.run(id, async () => {
         const rec = this.store.get(id);
+        if (this.removing.has(id)) throw new Conflict(`container ${id} is marked for removal and cannot be started`);
         const attaches = this.pendingAttach.get(id) ?? [];
         this.pendingAttach.delete(id);
         rec.manuallyStopped = false;
@@ -314,15 +317,27 @@ export class ContainerService {
     if ((rec.state.status === 'running' || rec.state.status === 'paused') && !opts.force) {
       throw new Conflict(`cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
     }
-    if (rec.state.status === 'running' || rec.state.status === 'paused') {
-      rec.manuallyStopped = true;
-      const exited = this.waitFor(rec.id, 'not-running');
-      await this.ctx.runtimes.get(rec.runtime)!.kill(rec.id, '9', true).catch(() => {});
-      await exited;
+    // As dockerd's removal-in-progress mark: a second remove is a conflict, a start refused.
+    if (this.removing.has(rec.id)) throw new Conflict(`removal of container ${ref} is already in progress`);
+    this.removing.add(rec.id);
+    try {
+      // A start that held the lock when this began leaves the container running: kill again.
+      for (let gone = false; !gone;) {
+        if (rec.state.status === 'running' || rec.state.status === 'paused') {
+          rec.manuallyStopped = true;
+          const exited = this.waitFor(rec.id, 'not-running');
+          await this.ctx.runtimes.get(rec.runtime)!.kill(rec.id, '9', true).catch(() => {});
+          await exited;
+        }
+        gone = await this.lock.run(rec.id, async () => {
+          if (rec.state.status === 'running' || rec.state.status === 'paused') return false;
+          if (this.store.find(rec.id)) await this.removeLocked(rec, !!opts.volumes);
+          return true;
+        });
+      }
+    } finally {
+      this.removing.delete(rec.id);
     }
-    await this.lock.run(rec.id, async () => {
-      if (this.store.find(rec.id)) await this.removeLocked(rec, !!opts.volumes);
-    });
   }
 
   /**

@@ -71,15 +71,21 @@ export class ExecService {
     return s;
   }
 
+  /** The refusals of `start` (NotFound, Conflict), for a caller to answer them before it streams. */
+  startable(id: string): { session: ExecRecord; container: ContainerRecord } {
+    const s = this.inspect(id);
+    if (s.started) throw new Conflict(`Error: Exec command ${id} has already run`);
+    const rec = this.containers.inspect(s.containerId);
+    if (rec.state.status !== 'running') throw new Conflict(`container ${rec.id} is not running`);
+    return { session: s, container: rec };
+  }
+
   /**
    * Starts a session. Attached (sink given): output goes to sink, and the process starts only
    * once the session is connected, so no output is lost. Detached: returns once it runs.
    */
   async start(id: string, opts: { tty?: boolean; sink?: AttachSink }): Promise<AttachSession | undefined> {
-    const s = this.inspect(id);
-    if (s.started) throw new Conflict(`Error: Exec command ${id} has already run`);
-    const rec = this.containers.inspect(s.containerId);
-    if (rec.state.status !== 'running') throw new Conflict(`container ${rec.id} is not running`);
+    const { session: s, container: rec } = this.startable(id);
     s.started = true;
     const c = s.config;
     const tty = opts.tty ?? !!c.Tty;
