@@ -49,9 +49,9 @@ export class ImageService {
     this.store = new ImageStore(opts.dataRoot);
     const containers = this.store.containers;
     this.rootfs = {
-      create: async (containerId, imageId, opts) => {
+      create: async (containerId, imageId) => {
         const img = this.resolve(imageId);
-        await containers.create(containerId, img.id, this.store.topChain(img), opts?.idMap);
+        await containers.create(containerId, img.id, this.store.topChain(img));
       },
       mount: (containerId) => containers.mount(containerId),
       unmount: (containerId) => containers.unmount(containerId),

@@ -63,7 +63,7 @@ export class EndpointAttacher implements NetworkAttacher {
     const main = this.nets.get(req.mode);
     if (main.driver === 'host' || main.driver === 'null') {
       const endpoints = [nullEndpoint(main)];
-      const netns = main.driver === 'host' ? 'host' : await this.sandboxes.createSandbox(sandboxName(), [], undefined, { idMap: req.idMap });
+      const netns = main.driver === 'host' ? 'host' : await this.sandboxes.createSandbox(sandboxName(), []);
       this.publish('connect', req.containerId, endpoints);
       return { ...base, netns, owned: main.driver === 'null', endpoints };
     }
@@ -71,8 +71,7 @@ export class EndpointAttacher implements NetworkAttacher {
     const taken: { pool: AddressPool; ip: string }[] = [];
     let spare: Prepared | undefined;
     try {
-      // a spare namespace is the host's user namespace's; a remapped container needs its own
-      if (joins[0]?.net.name === 'bridge' && !req.idMap) spare = await this.takeSpare();
+      if (joins[0]?.net.name === 'bridge') spare = await this.takeSpare();
       const endpoints = joins.map((j, i) => {
         if (i === 0 && spare) return bridgeEndpoint(j.net, 'eth0', spare.ip);
         const ip = this.take(j.net, j.config);
@@ -84,7 +83,7 @@ export class EndpointAttacher implements NetworkAttacher {
         netns = spare.netns;
         if (endpoints.length > 1) await this.sandboxes.addLinks(netns, endpoints.slice(1).map(linkOf));
       } else {
-        netns = await this.sandboxes.createSandbox(sandboxName(), endpoints.map(linkOf), endpoints.find((e) => e.gateway)?.gateway, { idMap: req.idMap });
+        netns = await this.sandboxes.createSandbox(sandboxName(), endpoints.map(linkOf), endpoints.find((e) => e.gateway)?.gateway);
       }
       this.publish('connect', req.containerId, endpoints);
       return { ...base, netns, owned: true, endpoints };

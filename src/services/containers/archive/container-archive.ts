@@ -11,6 +11,7 @@ import { pathStat, type PathStat } from './path-stat';
 import { tarTree } from './tar-tree';
 import { extractInto } from './extract-into';
 import { containerChanges, type Change, type LayerDirs } from './changes';
+import { Freezer } from './freezer';
 
 export interface ContainerArchiveDeps {
   containers: ContainerService;
@@ -29,6 +30,7 @@ const notFound = (path: string, ref: string) => new NotFound(`Could not find the
  */
 export class ContainerArchive {
   private holds = new Map<string, number>();
+  private readonly freezer = new Freezer();
 
   constructor(private readonly deps: ContainerArchiveDeps) {}
 
@@ -37,13 +39,17 @@ export class ContainerArchive {
   /**
    * Runs fn with the container's rootfs mounted: a stopped container's is mounted for the
    * call and unmounted after the last concurrent call, unless the container started meanwhile.
+   * A running container is frozen meanwhile (see freezer.ts: its processes cannot swap a
+   * path berthd resolved for a symlink to the host).
    */
   private async withView<T>(ref: string, fn: (view: ContainerView, rec: ContainerRecord) => Promise<T>): Promise<T> {
     const rec = this.svc.inspect(ref);
     this.holds.set(rec.id, (this.holds.get(rec.id) ?? 0) + 1);
     try {
       const rootfs = await this.svc.ctx.rootfs.mount(rec.id);
-      return await fn(await this.viewOf(rec, rootfs), rec);
+      const live = () => this.svc.store.find(rec.id)?.state.status === 'running';
+      const runtime = this.svc.ctx.runtimes.get(rec.runtime)!;
+      return await this.freezer.hold({ id: rec.id, running: live, runtime }, async () => fn(await this.viewOf(rec, rootfs), rec));
     } finally {
       const left = (this.holds.get(rec.id) ?? 1) - 1;
       if (left > 0) this.holds.set(rec.id, left);
