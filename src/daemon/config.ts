@@ -33,6 +33,8 @@ export interface DaemonConfig {
   registryMirrors: string[];
   /** daemon.json `insecure-registries`: CIDRs or host[:port], reached without TLS verification or over http. */
   insecureRegistries: string[];
+  /** `--userns-remap` (daemon.json `userns-remap`): `default`, `user[:group]` or `uid[:gid]`; absent: containers share the host's user namespace. */
+  usernsRemap?: string;
 }
 
 const DEFAULTS = {
@@ -52,6 +54,7 @@ interface DaemonJson {
   'default-runtime'?: string; bip?: string; 'live-restore'?: boolean; bridge?: string;
   'default-address-pools'?: PoolSpec[]; 'ip-forward'?: boolean; iptables?: boolean;
   icc?: boolean; 'host-gateway-ip'?: string; 'registry-mirrors'?: string[]; 'insecure-registries'?: string[];
+  'userns-remap'?: string;
 }
 
 export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
@@ -74,12 +77,13 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     .option('--host-gateway-ip <ip>', 'IP address that the special \'host-gateway\' string in --add-host resolves to')
     .option('--registry-mirror <url>', 'Preferred registry mirror', (v: string, prev: string[] = []) => [...prev, v])
     .option('--insecure-registry <host>', 'Enable insecure registry communication', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--userns-remap <user/group>', 'User/Group setting for user namespaces ("default", user[:group] or uid[:gid])')
     .version('berthd version 0.1.0', '-v, --version')
     .helpOption('-h, --help', 'Print usage')
     .allowExcessArguments(false);
   addTlsFlags(program);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string; registryMirror?: string[]; insecureRegistry?: string[] }>();
+  const o = program.opts<{ host?: string[]; dataRoot?: string; execRoot?: string; configFile?: string; logLevel?: string; defaultRuntime?: string; bip?: string; bridge?: string; defaultAddressPool?: string[]; ipForward?: boolean; iptables?: boolean; icc?: boolean; hostGatewayIp?: string; registryMirror?: string[]; insecureRegistry?: string[]; usernsRemap?: string }>();
   const configFile = o.configFile ?? DEFAULTS.configFile;
   let file: DaemonJson = {};
   try {
@@ -109,6 +113,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig> {
     hostGatewayIp: o.hostGatewayIp ?? file['host-gateway-ip'],
     registryMirrors: [...(file['registry-mirrors'] ?? []), ...(o.registryMirror ?? [])],
     insecureRegistries: [...(file['insecure-registries'] ?? []), ...(o.insecureRegistry ?? [])],
+    usernsRemap: o.usernsRemap || file['userns-remap'] || undefined,
   };
 }
 

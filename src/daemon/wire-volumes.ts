@@ -9,10 +9,11 @@ import { mountPropagationOf } from '../sys/device-mount';
 import type { MountHost } from '../core/volumes';
 
 /** The volumes service over the local driver (`<dataRoot>/volumes`), its routes, and the host ops mounts need. */
-export function wireVolumes(dataRoot: string, events: EventBus): { volumes: VolumeService; mountHost: MountHost; routes(router: Router): void } {
+export function wireVolumes(dataRoot: string, events: EventBus): { volumes: VolumeService; local: LocalVolumeDriver; mountHost: MountHost; routes(router: Router): void } {
+  const local = new LocalVolumeDriver(join(dataRoot, 'volumes'));
   const volumes = new VolumeService({
-    drivers: [new LocalVolumeDriver(join(dataRoot, 'volumes'))],
+    drivers: [local],
     events: (action, name, attributes) => events.publish('volume', action, name, attributes),
   });
-  return { volumes, mountHost: { copyTree, propagationOf: mountPropagationOf }, routes: (router) => volumeRoutes(router, volumes) };
+  return { volumes, local, mountHost: { copyTree, propagationOf: mountPropagationOf }, routes: (router) => volumeRoutes(router, volumes) };
 }

@@ -35,6 +35,7 @@ import { log } from '../lib/logger';
 import { daemonRlimits, daemonCapabilities } from './rlimits';
 import { wireCgroups } from './wire-cgroups';
 import { crunRefusal } from './runtime-check';
+import { wireUserns } from './wire-userns';
 import type { DaemonConfig } from './config';
 
 /** tini, which Docker ships as docker-init; the static build works in any image. */
@@ -107,6 +108,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   });
   const restoreStart = Date.now();
   await images.init();
+  const userns = await wireUserns(cfg, images, containers, vols.local);
   await vols.volumes.init();
   await networks.init();
   await containers.init();
@@ -122,7 +124,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   systemRoutes(router, {
     facts: await readHostFacts(), containers, imageCount: () => images.list({}).length, dataRoot: cfg.dataRoot,
     runtimes: RUNTIME_PATHS, defaultRuntime, events, daemonId: await daemonId(cfg.dataRoot),
-    liveRestore: cfg.liveRestore,
+    liveRestore: cfg.liveRestore, userns: !!userns,
   });
   const containerSizes = async (rec: ContainerRecord) => {
     const rw = await dirSize(images.store.containers.paths(rec.id).upper);

@@ -110,7 +110,12 @@ test("commit and build under remap record the container's own IDs, not the host'
 });
 
 test('a file made in a bind mount and in a new named volume belongs to the subordinate uid', async () => {
-  await runOut(['-v', `${bindDir}:/m`, '-v', 'unsvol:/v', 'busybox', 'sh', '-c', 'touch /m/f /v/f']);
+  assert.equal((await d.cli(['volume', 'create', 'unsmade'])).code, 0);
+  await runOut(['-v', `${bindDir}:/m`, '-v', 'unsvol:/v', '-v', 'unsmade:/w', 'busybox', 'sh', '-c', 'touch /m/f /v/f /w/f']);
+  const made = (await d.api('GET', '/volumes/unsmade')).json.Mountpoint as string;
+  assert.equal(statSync(made).uid, uid, 'a volume made by `volume create` belongs to the remapped root');
+  assert.equal(statSync(join(made, 'f')).uid, uid);
+  await d.cli(['volume', 'rm', 'unsmade']);
   const st = statSync(join(bindDir, 'f'));
   assert.equal(st.uid, uid);
   assert.equal(st.gid, gid);

@@ -3,6 +3,7 @@
  * containers' namespaces. Implementations are the only code that changes links, addresses,
  * routes and nftables; they never touch a link, route or rule they did not make.
  */
+import type { IdMap } from '../../lib/id-map';
 
 /** A bridge network as its rules need it. */
 export interface BridgeRules {
@@ -46,9 +47,10 @@ export interface LinkSpec {
 export interface SandboxNetns {
   /**
    * A new namespace with `lo` up and the links, the default route via gateway if given.
-   * Returns its path. Nothing of it is left when it fails.
+   * Returns its path. Nothing of it is left when it fails. With idMap, the namespace is owned
+   * by a new user namespace with that mapping (which the container then joins).
    */
-  createSandbox(name: string, links: LinkSpec[], gateway?: string): Promise<string>;
+  createSandbox(name: string, links: LinkSpec[], gateway?: string, opts?: { idMap?: IdMap }): Promise<string>;
   /** Adds links to an existing namespace (and the default route via gateway, if given). */
   addLinks(path: string, links: LinkSpec[], gateway?: string): Promise<void>;
   /** Deletes a link of the namespace (its host-side peer goes with it). */

@@ -3,6 +3,7 @@
  * *endpoint* is one container's place on one network while it runs (an interface, an address);
  * a *sandbox* is the container's network namespace holding its endpoints.
  */
+import type { IdMap } from '../../lib/id-map';
 
 /** A container's place on one network while it runs. */
 export interface Endpoint {
@@ -71,6 +72,8 @@ export interface AttachRequest {
   peerNetns?: string;
   /** The networks to join by name with their settings (for bridge-driver modes), the mode's first. */
   networks?: { name: string; config: EndpointConfig }[];
+  /** A container in a user namespace (`--userns-remap`): its new namespace is owned by one with this mapping. */
+  idMap?: IdMap;
 }
 
 /** Gives containers their network. Errors use Docker's words (`network x not found`). */

@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import type { LinkSpec, SandboxNetns } from '../../core/network';
 import { Unavailable } from '../../errdefs';
 import type { NetnsManager } from '../../sys/netns';
+import type { IdMap } from '../../lib/id-map';
 import { runCommand } from '../../sys/run-command';
 
 /**
@@ -14,11 +15,11 @@ import { runCommand } from '../../sys/run-command';
 export class NetnsSandboxes implements SandboxNetns {
   constructor(private readonly o: { dir: string; netns: NetnsManager }) {}
 
-  async createSandbox(name: string, links: LinkSpec[], gateway?: string): Promise<string> {
+  async createSandbox(name: string, links: LinkSpec[], gateway?: string, opts: { idMap?: IdMap } = {}): Promise<string> {
     const path = join(this.o.dir, name);
     const veths = links.map(() => hostVethName());
     try {
-      await this.o.netns.create(path, [...insideLines(links, veths), ...(gateway ? [`route add default via ${gateway}`] : [])]);
+      await this.o.netns.create(path, [...insideLines(links, veths), ...(gateway ? [`route add default via ${gateway}`] : [])], opts);
       await plug(links, veths);
     } catch (e) {
       await this.o.netns.remove(path).catch(() => {});

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlreadyExists, hasErrno } from '../../errdefs';
 import { dirSize } from '../../lib/dir-size';
@@ -17,6 +17,9 @@ const RECORD = 'volume.json';
  */
 export class LocalVolumeDriver implements VolumeDriver {
   readonly name = 'local';
+
+  /** Who owns a new volume's `_data` (the remapped root under `--userns-remap`, as Docker's local driver); default: root. */
+  dataOwner?: { uid: number; gid: number };
 
   constructor(private readonly root: string) {}
 
@@ -38,6 +41,7 @@ export class LocalVolumeDriver implements VolumeDriver {
     }
     try {
       await mkdir(this.dataDir(record.name), { mode: 0o755 });
+      if (this.dataOwner) await chown(this.dataDir(record.name), this.dataOwner.uid, this.dataOwner.gid);
       await writeJsonAtomic(join(this.root, record.name, RECORD), record);
     } catch (e) {
       await rm(join(this.root, record.name), { recursive: true, force: true });

@@ -15,6 +15,8 @@ export interface SystemDeps {
   events: EventBus;
   daemonId: string;
   liveRestore: boolean;
+  /** Containers run in a remapped user namespace (`--userns-remap`). */
+  userns?: boolean;
 }
 
 const GIT_COMMIT = 'berth';
@@ -63,7 +65,7 @@ export function systemRoutes(router: Router, d: SystemDeps): void {
       LiveRestoreEnabled: d.liveRestore, Isolation: '', InitBinary: 'docker-init',
       ContainerdCommit: { ID: '' }, RuncCommit: { ID: '' }, InitCommit: { ID: '' },
       // As dockerd: the default seccomp profile, and private cgroup namespaces on cgroup v2 only.
-      SecurityOptions: ['name=seccomp,profile=default', ...(String(f.cgroupVersion) === '2' ? ['name=cgroupns'] : [])], Warnings: null,
+      SecurityOptions: ['name=seccomp,profile=default', ...(d.userns ? ['name=userns'] : []), ...(String(f.cgroupVersion) === '2' ? ['name=cgroupns'] : [])], Warnings: null,
     });
   });
 

@@ -16,6 +16,7 @@ import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './heal
 import { logSettings } from './logging';
 import { RESOURCE_DEFAULTS, checkResources, createWarnings, defaultHostInfo } from './resources';
 import { validateSecurity } from './security';
+import { usernsForCreate } from './userns';
 
 /** The create body as the Engine API sends it: Config fields at the top, plus HostConfig. */
 export interface CreateRequest {
@@ -71,6 +72,7 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
   validatePorts(b.ExposedPorts, hc.PortBindings);
   logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
   await validateSecurity(ctx, hc, b.Hostname);
+  const idMap = usernsForCreate(ctx, hc);
   // Kept as the client sent it ("default" without --network), as Docker keeps it.
   const networkMode = hc.NetworkMode || 'default';
   const networks = ctx.network.resolve(effectiveNetworkMode({ NetworkMode: networkMode }), b.NetworkingConfig?.EndpointsConfig ?? {});
@@ -149,12 +151,13 @@ export async function createContainer(ctx: ContainerContext, req: CreateRequest)
     id, name, created: new Date().toISOString(), imageId: image.id, path: argv[0], args: argv.slice(1),
     config, hostConfig, restartCount: 0, manuallyStopped: false, runtime, networks,
     state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z' },
+    ...(idMap ? { idMap } : {}),
   };
   const dir = ctx.store.dir(id);
   let acquired: AcquiredMounts | undefined;
   try {
     await mkdir(dir, { recursive: true });
-    await Promise.all([writeFile(join(dir, 'hostname'), `${config.Hostname}\n`), ctx.rootfs.create(id, image.id)]);
+    await Promise.all([writeFile(join(dir, 'hostname'), `${config.Hostname}\n`), ctx.rootfs.create(id, image.id, { idMap })]);
     const rootfs = { mount: () => ctx.rootfs.mount(id), unmount: () => ctx.rootfs.unmount(id) };
     acquired = await acquireMounts({ volumes: ctx.volumes, mountHost: ctx.mountHost, rootfs }, id, mountPlan);
     rec.mounts = acquired.mounts;

@@ -7,6 +7,7 @@ import type { PortPublisher } from './ports-publisher';
 import type { MountHost, Volume, VolumeRequest } from '../../core/volumes';
 import type { EtcHooks } from './etc-hooks';
 import type { ContainerCgroups } from './resources';
+import type { IdMap } from '../../lib/id-map';
 
 /** The image facts a container needs: its ID and the runtime defaults in its config. */
 export interface ImageForContainer {
@@ -79,4 +80,10 @@ export interface ContainerContext {
   etc?: EtcHooks;
   /** The host's cgroups and running containers' ones; absent: no limits applied live (unit tests). */
   cgroups?: ContainerCgroups;
+  /** `--userns-remap`: the user namespace mapping containers get unless `--userns=host`; absent: off. */
+  userns?: {
+    idMap: IdMap;
+    /** Runs use with the path of the user namespace owning the network namespace at netns (undefined: the host's), valid while use runs. */
+    withNetnsOwner<T>(netns: string, use: (usernsPath: string | undefined) => Promise<T>): Promise<T>;
+  };
 }

@@ -6,6 +6,7 @@ import { blockDeviceNumbers } from './resources';
 import { NotModified, Conflict, findBerthError } from '../../errdefs';
 import { resolveGroupAdd, resolveUser } from './user';
 import { securitySpec } from './security';
+import { chownToRemappedRoot, withUserNamespace } from './userns';
 import { releaseMounts, setupMounts } from './mounting';
 import { setupEtcFiles, afterLinkedStart } from './etc-setup';
 import { withLinkEnv } from './links';
@@ -65,6 +66,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       setupMounts(ctx, rec),
       setupEtcFiles(ctx, rec, sandbox),
     ]);
+    const shareableShm = hc.IpcMode === 'shareable' && typeof security.shm === 'object' ? security.shm.bind : undefined;
+    await chownToRemappedRoot(rec.idMap, [etc.files.hosts, etc.files.hostname, etc.files.resolvConf, shareableShm]);
     const c = rec.config;
     const spec = withResources(buildOciSpec({
       args: hc.Init ? [DOCKER_INIT, '--', rec.path, ...rec.args] : [rec.path, ...rec.args],
@@ -89,16 +92,20 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       shmSize: hc.ShmSize || 67108864,
       hostCapabilities: ctx.hostCapabilities,
     }), ociResources(hc as ResourceSettings, blockDeviceNumbers), { rlimits: withUlimits(ctx.rlimits, hc.Ulimits as ResourceSettings['Ulimits']), oomScoreAdj: hc.OomScoreAdj as number | undefined });
-    await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
-    mark('bundle');
     const logs = logSettings(hc.LogConfig as Parameters<typeof logSettings>[0]);
-    const pid = await ctx.monitor.create({
-      id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
-      logDriver: logs.driver === 'none' ? 'none' : 'k8s-file', logSizeMax: logs.maxSize,
-      exitDir: exitDir(ctx), socketDir: socketDir(ctx),
-      // As dockerd: a TTY's stdin outlives every client (so `attach` after a detach can type).
-      stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce || c.Tty, tty: c.Tty,
-    });
+    const create = async (usernsPath?: string) => {
+      await writeFile(join(bundle, 'config.json'), JSON.stringify(withUserNamespace(spec, rec.idMap, usernsPath)));
+      mark('bundle');
+      return ctx.monitor.create({
+        id: rec.id, name: rec.name, bundle, runtime, logPath: logPath(ctx, rec.id),
+        logDriver: logs.driver === 'none' ? 'none' : 'k8s-file', logSizeMax: logs.maxSize,
+        exitDir: exitDir(ctx), socketDir: socketDir(ctx),
+        // As dockerd: a TTY's stdin outlives every client (so `attach` after a detach can type).
+        stdin: c.OpenStdin, leaveStdinOpen: !c.StdinOnce || c.Tty, tty: c.Tty,
+      });
+    };
+    // A remapped container joins the user namespace that owns its network namespace.
+    const pid = rec.idMap && ctx.userns && sandbox.netns !== 'host' ? await ctx.userns.withNetnsOwner(sandbox.netns, create) : await create();
     mark('create');
     if (logs.driver !== 'none') keepLog(rec.id, { path: logPath(ctx, rec.id), maxFile: logs.maxFile, pid });
     await Promise.all(attaches.map((a) => a.connect(ctx.attach, attachSocket(ctx, rec.id)).catch(() => a.finish())));
@@ -127,7 +134,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
 async function attachNetwork(ctx: ContainerContext, rec: ContainerRecord) {
   const mode = effectiveNetworkMode(rec.hostConfig);
   const who = { containerId: rec.id, containerName: rec.name };
-  if (!mode.startsWith('container:')) return ctx.network.attach({ ...who, mode, networks: networksToJoin(rec) });
+  if (!mode.startsWith('container:')) return ctx.network.attach({ ...who, mode, networks: networksToJoin(rec), idMap: rec.idMap });
   const peer = ctx.store.get(mode.slice('container:'.length));
   if (peer.state.status !== 'running') throw new Conflict(`cannot join network of a non running container: ${peer.id}`);
   const peerNetns = peer.sandbox?.netns ?? 'host';

@@ -3,6 +3,8 @@
  * shapes (Config / HostConfig), since they are the container's specification as the user gave
  * it, merged with the image's defaults at create time.
  */
+import type { IdMap } from '../../lib/id-map';
+
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface ContainerState {
@@ -97,4 +99,6 @@ export interface ContainerRecord {
   ports?: PortMapping[];
   /** The healthcheck's state, for a container with one that has run. */
   health?: HealthState;
+  /** The user namespace mapping it runs in (daemon `--userns-remap`, not `--userns=host`); absent: the host's. */
+  idMap?: IdMap;
 }

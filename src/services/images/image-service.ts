@@ -49,9 +49,9 @@ export class ImageService {
     this.store = new ImageStore(opts.dataRoot);
     const containers = this.store.containers;
     this.rootfs = {
-      create: async (containerId, imageId) => {
+      create: async (containerId, imageId, opts) => {
         const img = this.resolve(imageId);
-        await containers.create(containerId, img.id, this.store.topChain(img));
+        await containers.create(containerId, img.id, this.store.topChain(img), opts?.idMap);
       },
       mount: (containerId) => containers.mount(containerId),
       unmount: (containerId) => containers.unmount(containerId),

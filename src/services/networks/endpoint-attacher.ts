@@ -63,7 +63,7 @@ export class EndpointAttacher implements NetworkAttacher {
     const main = this.nets.get(req.mode);
     if (main.driver === 'host' || main.driver === 'null') {
       const endpoints = [nullEndpoint(main)];
-      const netns = main.driver === 'host' ? 'host' : await this.sandboxes.createSandbox(sandboxName(), []);
+      const netns = main.driver === 'host' ? 'host' : await this.sandboxes.createSandbox(sandboxName(), [], undefined, { idMap: req.idMap });
       this.publish('connect', req.containerId, endpoints);
       return { ...base, netns, owned: main.driver === 'null', endpoints };
     }
@@ -71,7 +71,8 @@ export class EndpointAttacher implements NetworkAttacher {
     const taken: { pool: AddressPool; ip: string }[] = [];
     let spare: Prepared | undefined;
     try {
-      if (joins[0]?.net.name === 'bridge') spare = await this.takeSpare();
+      // a spare namespace is the host's user namespace's; a remapped container needs its own
+      if (joins[0]?.net.name === 'bridge' && !req.idMap) spare = await this.takeSpare();
       const endpoints = joins.map((j, i) => {
         if (i === 0 && spare) return bridgeEndpoint(j.net, 'eth0', spare.ip);
         const ip = this.take(j.net, j.config);
@@ -83,7 +84,7 @@ export class EndpointAttacher implements NetworkAttacher {
         netns = spare.netns;
         if (endpoints.length > 1) await this.sandboxes.addLinks(netns, endpoints.slice(1).map(linkOf));
       } else {
-        netns = await this.sandboxes.createSandbox(sandboxName(), endpoints.map(linkOf), endpoints.find((e) => e.gateway)?.gateway);
+        netns = await this.sandboxes.createSandbox(sandboxName(), endpoints.map(linkOf), endpoints.find((e) => e.gateway)?.gateway, { idMap: req.idMap });
       }
       this.publish('connect', req.containerId, endpoints);
       return { ...base, netns, owned: true, endpoints };

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { UsageError, collect } from '../../command-kit';
 
 export interface SecurityFlags {
-  pid?: string; ipc?: string; uts?: string; cgroupns?: string; securityOpt?: string[]; device?: string[];
+  pid?: string; ipc?: string; uts?: string; userns?: string; cgroupns?: string; securityOpt?: string[]; device?: string[];
   deviceCgroupRule?: string[]; groupAdd?: string[]; sysctl?: string[];
 }
 
@@ -17,6 +17,7 @@ export function addSecurityFlags(cmd: Command): Command {
     .option('--pid <string>', 'PID namespace to use')
     .option('--ipc <string>', 'IPC mode to use')
     .option('--uts <string>', 'UTS namespace to use')
+    .option('--userns <string>', 'User namespace to use')
     .option('--cgroupns <string>', 'Cgroup namespace to use (host|private)')
     .option('--security-opt <list>', 'Security Options', collect)
     .option('--device <list>', 'Add a host device to the container', collect)
@@ -76,10 +77,12 @@ export function buildSecuritySettings(f: SecurityFlags): Record<string, unknown>
   if (f.pid !== undefined && !(f.pid === '' || f.pid === 'host' || /^container:.+/.test(f.pid))) throw new Error('--pid: invalid PID mode');
   if (f.cgroupns !== undefined && !['', 'host', 'private'].includes(f.cgroupns)) throw new Error('--cgroupns: invalid CGROUP mode');
   if (f.uts !== undefined && !(f.uts === '' || f.uts === 'host')) throw new Error('--uts: invalid UTS mode');
+  if (f.userns !== undefined && !(f.userns === '' || f.userns === 'host')) throw new Error('--userns: invalid USER mode');
   return {
     ...(f.pid ? { PidMode: f.pid } : {}),
     ...(f.ipc ? { IpcMode: f.ipc } : {}),
     ...(f.uts ? { UTSMode: f.uts } : {}),
+    ...(f.userns ? { UsernsMode: f.userns } : {}),
     ...(f.cgroupns ? { CgroupnsMode: f.cgroupns } : {}),
     ...(f.securityOpt?.length ? { SecurityOpt: f.securityOpt.map(securityOpt) } : {}),
     ...(devices.length ? { Devices: devices } : {}),
