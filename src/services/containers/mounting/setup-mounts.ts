@@ -49,7 +49,8 @@ async function ociMount(deps: SetupDeps, rec: ContainerRecord, m: MountPoint): P
     const source = m.subpath ? await subpathIn(path, m.subpath) : path;
     return { destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', ...ro] };
   }
-  if (m.createSource) await mkdir(m.source, { recursive: true });
+  // As dockerd: a missing bind source becomes a directory; an existing file or socket is bound as it is.
+  if (m.createSource) await mkdir(m.source, { recursive: true }).catch((e) => { if (!hasErrno(e, 'EEXIST')) throw e; });
   await checkPropagation(deps.mountHost, m);
   return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation || 'rprivate', ...ro] };
 }
