@@ -4,7 +4,7 @@
  * start, as Docker does.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +15,8 @@ import {
 import { Conflict, InvalidArgument, Unavailable, hasErrno } from '../../errdefs';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord, HostConfig } from './types';
+import { mount } from '../../sys/libc';
+import { unmount } from '../../sys/mount';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -48,14 +50,14 @@ export async function securitySpec(ctx: ContainerContext, rec: ContainerRecord, 
   let shm: SecuritySpec['shm'] = 'tmpfs';
   if (ipcMode === 'host') { ipc = 'host'; shm = { bind: '/dev/shm' }; }
   else if (ipcMode === 'none') shm = 'none';
-  else if (ipcMode === 'shareable') shm = { bind: await sharedShm(ctx, rec.id) };
+  else if (ipcMode === 'shareable') shm = { bind: await mountSharedShm(ctx, rec.id, Number(hc.ShmSize) || DEFAULT_SHM_SIZE) };
   else if (ipcMode.startsWith('container:')) {
     const peer = ctx.store.get(ipcMode.slice('container:'.length));
     if (peer.state.status !== 'running') throw new Conflict(`cannot join IPC of a non running container: ${peer.id}`);
     const peerMode = str(peer.hostConfig.IpcMode);
     if (peerMode !== 'shareable' && peerMode !== 'host') throw new Conflict(`can't join IPC of container ${peer.id}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
     ipc = { path: `/proc/${peer.state.pid}/ns/ipc` };
-    shm = { bind: await sharedShm(ctx, peer.id) };
+    shm = { bind: sharedShmDir(ctx, peer.id) };
   }
   const privileged = !!hc.Privileged;
   const devices: OciDevice[] = [];
@@ -82,21 +84,31 @@ export async function securitySpec(ctx: ContainerContext, rec: ContainerRecord, 
   };
 }
 
+const DEFAULT_SHM_SIZE = 67108864;
+const MS_NOSUID = 2;
+const MS_NODEV = 4;
+const MS_NOEXEC = 8;
+
+const sharedShmDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execRoot, 'shm', id);
+
 /**
- * The /dev/shm of a shareable container: a directory on the host's /run tmpfs, so that joiners
- * bind the same one (a mount inside another mount namespace cannot be bound). It is not
- * limited by --shm-size, unlike a private one.
+ * The /dev/shm of a shareable container, as dockerd makes it: a tmpfs of --shm-size (mode 1777,
+ * nosuid, nodev, noexec) mounted on the host under `<exec-root>/shm/<id>`, so that joiners bind
+ * the same one (a mount inside another mount namespace cannot be bound). Each start gets a new
+ * one; joiners still running keep the one they bound.
  */
-async function sharedShm(ctx: ContainerContext, id: string): Promise<string> {
-  const dir = join(ctx.paths.execRoot, 'shm', id);
+async function mountSharedShm(ctx: ContainerContext, id: string, size: number): Promise<string> {
+  const dir = sharedShmDir(ctx, id);
   await mkdir(dir, { recursive: true });
-  await chmod(dir, 0o1777);
+  await unmount(dir);
+  mount('shm', dir, 'tmpfs', `mode=1777,size=${size}`, MS_NOSUID | MS_NODEV | MS_NOEXEC);
   return dir;
 }
 
-/** Removes a shareable container's /dev/shm (at removal). */
+/** Unmounts and removes a shareable container's /dev/shm (at removal). */
 export async function removeSharedShm(ctx: ContainerContext, id: string): Promise<void> {
-  await rm(join(ctx.paths.execRoot, 'shm', id), { recursive: true, force: true });
+  await unmount(sharedShmDir(ctx, id));
+  await rm(sharedShmDir(ctx, id), { recursive: true, force: true });
 }
 
 function joinMode(ctx: ContainerContext, mode: string, ns: string, what: string): NamespaceMode {
