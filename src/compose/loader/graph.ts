@@ -17,7 +17,7 @@ export function startOrder(services: Record<string, ServiceConfig>, where: (serv
     }
     state.set(name, 'visiting');
     for (const dep of Object.keys(services[name].depends_on)) {
-      if (!services[dep]) throw new InvalidArgument(`${where(name)}: services.${name}.depends_on: service "${name}" depends on undefined service "${dep}"`);
+      if (!Object.hasOwn(services, dep)) throw new InvalidArgument(`${where(name)}: services.${name}.depends_on: service "${name}" depends on undefined service "${dep}"`);
       visit(dep, [...trail, name]);
     }
     state.set(name, 'done');
@@ -31,7 +31,7 @@ export function startOrder(services: Record<string, ServiceConfig>, where: (serv
 export function withDependencies(services: Record<string, ServiceConfig>, names: string[]): Set<string> {
   const out = new Set<string>();
   const add = (n: string) => {
-    if (out.has(n) || !services[n]) return;
+    if (out.has(n) || !Object.hasOwn(services, n)) return;
     out.add(n);
     for (const d of Object.keys(services[n].depends_on)) add(d);
   };

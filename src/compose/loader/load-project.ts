@@ -49,9 +49,33 @@ export function normalizeProjectName(name: string): string {
 function readDocument(file: string): unknown {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (err) { throw new InvalidArgument(`${file}: cannot read: ${(err as Error).message}`, { cause: err }); }
-  try { return parseYaml(text, { merge: true, uniqueKeys: true }) ?? {}; } catch (err) {
+  let doc: unknown;
+  try { doc = parseYaml(text, { merge: true, uniqueKeys: true }) ?? {}; } catch (err) {
     throw new InvalidArgument(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
+  if (isCircular(doc)) throw new InvalidArgument(`${file}: not valid YAML: anchor value contains itself`);
+  return doc;
+}
+
+/** An alias inside its own anchor (`a: &x {b: *x}`) makes the parsed tree circular; go-yaml refuses it. */
+function isCircular(node: unknown, ancestors = new Set<object>()): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (ancestors.has(node)) return true;
+  ancestors.add(node);
+  const found = Object.values(node).some((v) => isCircular(v, ancestors));
+  ancestors.delete(node);
+  return found;
+}
+
+/** `x-` keys are extensions wherever they appear (validate.ts never checks them): no service,
+ * network, volume, secret or config comes from one. */
+function withoutExtensions(doc: Doc): Doc {
+  const out: Doc = { ...doc };
+  for (const section of ['services', 'networks', 'volumes', 'secrets', 'configs']) {
+    const m = doc[section];
+    if (m && typeof m === 'object') out[section] = Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('x-')));
+  }
+  return out;
 }
 
 function dotenv(opts: LoadOptions, dir: string): Record<string, string> {
@@ -95,6 +119,7 @@ export function loadProject(opts: LoadOptions): Project {
       throw err;
     }
     validateShape(TOP, doc, file);
+    doc = withoutExtensions(doc as Doc);
     for (const [name, svc] of Object.entries((doc as Doc).services ?? {})) if ((svc as Doc)?.depends_on || !origin.has(name)) origin.set(name, file);
     return doc as Doc;
   });
@@ -138,12 +163,12 @@ export function loadProject(opts: LoadOptions): Project {
   const configs = fileObjects('configs');
   for (const svc of Object.values(services)) {
     const at = `${where(svc.name)}: services.${svc.name}`;
-    for (const n of Object.keys(svc.networks)) if (!networks[n]) throw new InvalidArgument(`${at}.networks: service "${svc.name}" refers to undefined network ${n}`);
+    for (const n of Object.keys(svc.networks)) if (!Object.hasOwn(networks, n)) throw new InvalidArgument(`${at}.networks: service "${svc.name}" refers to undefined network ${n}`);
     for (const v of svc.volumes) {
-      if (v.type === 'volume' && v.source && !volumes[v.source]) throw new InvalidArgument(`${at}.volumes: service "${svc.name}" refers to undefined volume ${v.source}`);
+      if (v.type === 'volume' && v.source && !Object.hasOwn(volumes, v.source)) throw new InvalidArgument(`${at}.volumes: service "${svc.name}" refers to undefined volume ${v.source}`);
     }
-    for (const s of svc.secrets) if (!secrets[s.source]) throw new InvalidArgument(`${at}.secrets: service "${svc.name}" refers to undefined secret ${s.source}`);
-    for (const c of svc.configs) if (!configs[c.source]) throw new InvalidArgument(`${at}.configs: service "${svc.name}" refers to undefined config ${c.source}`);
+    for (const s of svc.secrets) if (!Object.hasOwn(secrets, s.source)) throw new InvalidArgument(`${at}.secrets: service "${svc.name}" refers to undefined secret ${s.source}`);
+    for (const c of svc.configs) if (!Object.hasOwn(configs, c.source)) throw new InvalidArgument(`${at}.configs: service "${svc.name}" refers to undefined config ${c.source}`);
   }
 
   const active = new Set([...(opts.profiles ?? []), ...(lookup('COMPOSE_PROFILES')?.split(',').filter(Boolean) ?? [])]);

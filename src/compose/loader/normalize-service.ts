@@ -33,10 +33,12 @@ export function splitCommand(v: unknown): string[] | undefined {
   return out;
 }
 
-function range(s: string): number[] {
-  const [a, b] = s.split('-').map(Number);
-  if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b))) throw new Error(`invalid port "${s}"`);
-  return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+/** `N` or `N-M` of ports 0-65535, M >= N (go-connections' ParsePortRange), in compose's words. */
+function range(s: string, what: 'containerPort' | 'hostPort'): number[] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  const [a, b] = [Number(m?.[1]), Number(m?.[2] ?? m?.[1])];
+  if (!m || b > 65535 || b < a) throw new Error(`invalid ${what}: ${s}`);
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
 /** `[HOST_IP:][HOST:]CONTAINER[/PROTO]` (ranges expanded) or the long form. */
@@ -50,8 +52,8 @@ export function parsePort(v: unknown): PortConfig[] {
   const target = parts.pop()!;
   const published = parts.pop();
   const host_ip = parts.length ? parts.join(':').replace(/^\[|\]$/g, '') : undefined;
-  const targets = range(target);
-  const pubs = published ? range(published) : [];
+  const targets = range(target, 'containerPort');
+  const pubs = published ? range(published, 'hostPort') : [];
   return targets.map((t, i) => ({
     target: t, protocol, host_ip,
     published: published ? String(pubs.length === targets.length ? pubs[i] : pubs.length === 1 ? pubs[0] : published) : undefined,
