@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRemappedRoot } from './userns-remap';
+import { loadConfig } from './config';
 import { freeRangeStart, type SubIdFiles } from '../sys/subid';
 
 let dir = '';
@@ -43,4 +44,13 @@ test('a free range starts after every range it would overlap', () => {
   assert.equal(freeRangeStart([{ start: 100000, count: 65536 }], 65536), 165536);
   assert.equal(freeRangeStart([{ start: 300000, count: 10 }, { start: 100000, count: 65536 }], 65536), 165536);
   assert.equal(freeRangeStart([{ start: 150000, count: 10 }], 65536), 150010);
+});
+
+test('userns-remap comes from the flag or daemon.json (the flag wins); absent: off', async () => {
+  const file = join(dir, 'daemon.json');
+  await writeFile(file, JSON.stringify({ 'userns-remap': 'alice' }));
+  assert.equal((await loadConfig(['--config-file', file])).usernsRemap, 'alice');
+  assert.equal((await loadConfig(['--config-file', file, '--userns-remap', 'default'])).usernsRemap, 'default');
+  await writeFile(file, '{}');
+  assert.equal((await loadConfig(['--config-file', file])).usernsRemap, undefined);
 });
