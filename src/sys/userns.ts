@@ -28,14 +28,14 @@ async function withHolder<T>(map: IdMap, opts: { net?: boolean }, fn: (pid: numb
       let ns: string | undefined;
       try { ns = readlinkSync(`/proc/${pid}/ns/user`); } catch { /* not yet */ }
       if (ns && ns !== own) break;
-      if (i > 1000 || child.exitCode !== null) throw new Error(`unshare --user (pid ${pid}) made no user namespace`);
+      if (i > 2500 || child.exitCode !== null) throw new Error(`unshare --user (pid ${pid}) made no user namespace`);
       await new Promise((r) => setTimeout(r, 2));
     }
     await writeFile(`/proc/${pid}/uid_map`, idMapText(map.uids));
     await writeFile(`/proc/${pid}/gid_map`, idMapText(map.gids));
     return fn(pid);
   } finally {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   }
 }
