@@ -7,8 +7,8 @@ import { deserializeError, serializeError, type FromWorker, type HookName, type 
 import { asMalformedTar } from './tar-errors';
 
 const WORKER_FILE = join(__dirname, 'extract-worker.js');
-/** Idle workers kept for the next extraction (a load unpacks its layers one after another). */
-const KEEP_IDLE = 2;
+/** Idle workers kept for the next extractions (a load or pull unpacks up to three layers at once). */
+const KEEP_IDLE = 3;
 /** The tar goes to the worker in copies of about this size, their buffers transferred. */
 const BATCH = 256 << 10;
 /** Bytes sent that the worker has not taken yet, before input is paused. */

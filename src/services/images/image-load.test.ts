@@ -200,3 +200,29 @@ test('manifest.json Parent: restored when the parent is in the archive and valid
     }
   });
 });
+
+test('layers unpack in parallel while the archive is read on, and entries are recorded in archive order', opts, async () => {
+  await withStore(async (store) => {
+    let running = 0;
+    let most = 0;
+    const unpack = store.layers.unpack.bind(store.layers);
+    store.layers.unpack = async (...args) => {
+      most = Math.max(most, ++running);
+      try { return await unpack(...args); } finally { running--; }
+    };
+    const layers = await Promise.all([1, 2, 3, 4, 5].map((n) => fileLayer(`l${n}`, String(n).repeat(2 << 20))));
+    const img: FixtureImage = { layers, repoTags: ['loadtest/many:1'] };
+    assert.deepEqual(await load(store, await legacyDockerArchive({ images: [img] })), ['Loaded image: loadtest/many:1']);
+    assert.ok(most >= 2 && most <= 3, `at most three layers unpack at once, and more than one did (${most})`);
+    const before = await snapshot(store);
+    // a later entry of a name replaces an earlier one, as when Docker unpacks the archive to disk:
+    // the (slow) layer first and the (quickly refused) non-tar after it, so the non-tar is what the manifest names
+    const top = layers[4];
+    const duplicated = await legacyDockerArchive({
+      images: [{ layers: [top], repoTags: ['loadtest/dup:1'] }],
+      edit: (es) => es.flatMap((e) => (Buffer.isBuffer(e.body) && e.body.equals(top) ? [e, { name: e.name, body: Buffer.alloc(4096, 'z') }] : [e])),
+    });
+    await assert.rejects(load(store, duplicated), (e: Error) => isInvalidArgument(e) && /Error processing tar file .*layer\.tar: archive\/tar: invalid tar header/.test(e.message));
+    assert.deepEqual(await snapshot(store), before);
+  });
+});

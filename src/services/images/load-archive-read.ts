@@ -6,7 +6,8 @@ import * as tar from 'tar-stream';
 import type { Digest } from '../../lib/digest';
 import { asMalformedTar, isGzip, maybeGunzip, safeRelPath, UnsafeTarEntry } from '../../lib/tar';
 import { InvalidArgument } from '../../errdefs';
-import { blobDigestOf, LoadArchive, type LoadStores } from './load-archive';
+import { blobDigestOf, LoadArchive, type ArchiveEntry, type LoadStores } from './load-archive';
+import { OrderedEntries } from './load-entry-order';
 
 /** Entries smaller than this are kept in memory and unpacked only if an image uses them. */
 const SMALL = 1024;
@@ -14,6 +15,8 @@ const SMALL = 1024;
 const JSON_MAX = 16 << 20;
 /** Bytes of a layer tar read ahead of its unpacking, so reading and writing overlap. */
 const FEED_BUFFER = 1 << 20;
+/** Layers unpacking at once (each in its own worker thread) while the archive is read on. */
+const PARALLEL_UNPACKS = 3;
 
 /** An entry's chunks, the first ones read ahead; drained to the end by whoever iterates. */
 interface Peeked { head: Buffer; chunks: AsyncIterable<Buffer> }
@@ -86,42 +89,46 @@ const hexDigest = (h: Hash) => `sha256:${h.digest('hex')}` as Digest;
 
 /**
  * A file entry that is neither small nor JSON: a layer tar, unpacked into a staging dir and
- * written to a blob while it streams. The blob store already holding the tar its name
+ * written to a blob while it streams. Returns once the entry is read; its unpacking may still
+ * be finishing (entries records it then). The blob store already holding the tar its name
  * promises (`blobs/sha256/<diffID>`) makes it only hashed. A tar that cannot be unpacked is
  * recorded as unusable, and fails the load only if an image uses it. The bytes are hashed
  * once when the tar is not compressed (its digest is its diffID, which unpack computes).
  */
-async function readLayer(archive: LoadArchive, stores: LoadStores, name: string, head: Buffer, chunks: AsyncIterable<Buffer>): Promise<void> {
+async function readLayer(entries: OrderedEntries, stores: LoadStores, name: string, head: Buffer, chunks: AsyncIterable<Buffer>): Promise<void> {
   const named = blobDigestOf(name);
   if (named && (await stores.blobs.has(named))) {
     const raw = createHash('sha256');
     for await (const c of chunks) raw.update(c);
     const digest = hexDigest(raw);
-    await archive.set(name, { kind: 'layer', layer: { diffId: digest, digest } });
+    entries.put(name, { kind: 'layer', layer: { diffId: digest, digest } });
     return;
   }
+  await entries.room();
   const raw = isGzip(head) ? createHash('sha256') : undefined;
   const feed = new PassThrough({ highWaterMark: FEED_BUFFER });
   const blob = stores.blobs.writer({ digestedByCaller: true });
-  const [unpacked, fed] = await Promise.allSettled([
-    stores.layers.unpack(feed, { tap: (c) => blob.write(c) }),
-    forward(chunks, feed, raw),
-  ]);
-  if (fed.status === 'rejected') {
-    if (unpacked.status === 'fulfilled') await stores.layers.discard(unpacked.value);
-    await blob.abort();
-    throw fed.reason;
-  }
-  if (unpacked.status === 'rejected') {
-    await blob.abort();
-    await archive.set(name, { kind: 'unusable', error: unpacked.reason });
-    return;
-  }
-  const staged = unpacked.value;
-  await archive.set(name, { kind: 'layer', layer: { diffId: staged.diffId, digest: raw ? hexDigest(raw) : staged.diffId, staged, blob } });
+  const unpacking = stores.layers.unpack(feed, { tap: (c) => blob.write(c) });
+  const fed = forward(chunks, feed, raw);
+  const entry = Promise.allSettled([unpacking, fed]).then(async ([unpacked, f]): Promise<ArchiveEntry> => {
+    if (f.status === 'rejected') {
+      if (unpacked.status === 'fulfilled') await stores.layers.discard(unpacked.value);
+      await blob.abort();
+      throw f.reason;
+    }
+    if (unpacked.status === 'rejected') {
+      await blob.abort();
+      return { kind: 'unusable', error: unpacked.reason };
+    }
+    const staged = unpacked.value;
+    return { kind: 'layer', layer: { diffId: staged.diffId, digest: raw ? hexDigest(raw) : staged.diffId, staged, blob } };
+  });
+  // the archive cut inside this layer stops the read here
+  if (await fed.then(() => false, () => true)) await entry;
+  entries.put(name, entry);
 }
 
-async function readEntry(archive: LoadArchive, stores: LoadStores, h: tar.Header, entry: AsyncIterable<unknown>): Promise<void> {
+async function readEntry(entries: OrderedEntries, stores: LoadStores, h: tar.Header, entry: AsyncIterable<unknown>): Promise<void> {
   let name: string;
   try {
     name = safeRelPath(h.name);
@@ -142,18 +149,18 @@ async function readEntry(archive: LoadArchive, stores: LoadStores, h: tar.Header
     case 'contiguous-file': {
       const size = h.size ?? 0;
       const { head, chunks } = await peek(entry, Math.min(size, 512));
-      if (size < SMALL || (size <= JSON_MAX && looksLikeJson(head))) await archive.set(name, { kind: 'bytes', bytes: await collect(chunks) });
-      else await readLayer(archive, stores, name, head, chunks);
+      if (size < SMALL || (size <= JSON_MAX && looksLikeJson(head))) entries.put(name, { kind: 'bytes', bytes: await collect(chunks) });
+      else await readLayer(entries, stores, name, head, chunks);
       return;
     }
     case 'symlink':
-      await archive.set(name, { kind: 'link', target: linkTarget(posix.dirname(name), 'symlink') });
+      entries.put(name, { kind: 'link', target: linkTarget(posix.dirname(name), 'symlink') });
       break;
     case 'link':
-      await archive.set(name, { kind: 'link', target: linkTarget('', 'hardlink') });
+      entries.put(name, { kind: 'link', target: linkTarget('', 'hardlink') });
       break;
     default:
-      await archive.set(name, { kind: 'other' });
+      entries.put(name, { kind: 'other' });
   }
   for await (const _ of entry) { /* drain */ }
 }
@@ -166,22 +173,25 @@ async function readEntry(archive: LoadArchive, stores: LoadStores, h: tar.Header
  */
 export async function readArchive(stores: LoadStores, input: Readable): Promise<LoadArchive> {
   const archive = new LoadArchive(stores);
+  const entries = new OrderedEntries(archive, PARALLEL_UNPACKS);
   const extract = tar.extract();
   try {
     const plain = await maybeGunzip(input);
-    // The first failure stops the other side; both settle before anything is disposed, so a
-    // layer still unpacking is not staged after dispose.
+    // The first failure stops the other side; both settle, and every layer still unpacking
+    // is recorded, before anything is disposed, so nothing is staged after dispose.
     let failed: { err: unknown } | undefined;
     const stop = (err: unknown) => { failed ??= { err }; extract.destroy(); };
     const reading = (async () => {
-      for await (const entry of extract) await readEntry(archive, stores, entry.header, entry);
+      for await (const entry of extract) await readEntry(entries, stores, entry.header, entry);
     })();
     await Promise.all([pipeline(plain, extract).catch(stop), reading.catch(stop)]);
+    await entries.done().catch(stop);
     if (failed) throw failed.err;
     return archive;
   } catch (err) {
     extract.destroy();
     input.destroy();
+    await entries.done().catch(() => undefined);
     await archive.dispose();
     const bad = asMalformedTar(err);
     throw bad ? new InvalidArgument(`Error processing tar file: ${bad.message}`, { cause: err }) : err;
