@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TARGETS } from './targets';
-import type { WorkerJob, WorkerResult } from './worker';
+import type { WorkerJob, WorkerMessage, WorkerResult } from './worker';
 import type { FuzzProperty, FuzzTarget } from './property';
 
 interface Args {
@@ -67,23 +67,34 @@ function parseArgs(argv: string[]): Args {
 /** A worker's end: its result, or why it gave none (no return in time, or it died: out of memory). */
 type Ended = WorkerResult | { stopped: string };
 
+/** Runs a job; the hang clock starts when the worker is ready (its modules loaded). */
 function runWorker(job: WorkerJob, hangMs: number): Promise<Ended> {
   return new Promise((resolve) => {
     const worker = new Worker(join(__dirname, 'worker.js'), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const counters = new Int32Array(job.counters);
     let seen = -1;
-    let since = Date.now();
+    let since = Infinity;
+    const end = (e: Ended) => {
+      clearInterval(watchdog);
+      resolve(e);
+    };
     const watchdog = setInterval(() => {
       const now = Atomics.load(counters, 0);
       if (now !== seen) { seen = now; since = Date.now(); return; }
       if (Date.now() - since > hangMs) {
-        clearInterval(watchdog);
-        void worker.terminate().then(() => resolve({ stopped: `no return within ${hangMs / 1000} s` }));
+        end({ stopped: `no return within ${hangMs / 1000} s` });
+        void worker.terminate();
       }
     }, 250);
-    worker.once('message', (r: WorkerResult) => { clearInterval(watchdog); resolve(r); void worker.terminate(); });
-    worker.once('error', (err) => { clearInterval(watchdog); resolve({ stopped: `worker died: ${err.message}` }); });
-    worker.once('exit', (code) => { clearInterval(watchdog); resolve({ stopped: `worker exited with code ${code}` }); });
+    worker.on('message', (m: WorkerMessage) => {
+      if ('ready' in m) since = Date.now();
+      else {
+        end(m);
+        void worker.terminate();
+      }
+    });
+    worker.once('error', (err) => end({ stopped: `worker died: ${err.message}` }));
+    worker.once('exit', (code) => end({ stopped: `worker exited with code ${code}` }));
   });
 }
 

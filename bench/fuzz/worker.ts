@@ -32,6 +32,9 @@ export interface WorkerResult {
   input?: string;
 }
 
+/** Sent once the modules are loaded (the parent's hang clock starts), then the result. */
+export type WorkerMessage = { ready: true } | WorkerResult;
+
 const SHRINK_MS = 20_000;
 
 // Library warnings about fuzzed inputs (the yaml library's unresolved tags) would flood the output.
@@ -88,4 +91,5 @@ function replay(): WorkerResult {
   return { executions: 0, runs: 0, ms: 0, input };
 }
 
-parentPort!.postMessage(job.mode === 'replay' ? replay() : run());
+parentPort!.postMessage({ ready: true } satisfies WorkerMessage);
+parentPort!.postMessage((job.mode === 'replay' ? replay() : run()) satisfies WorkerMessage);
