@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     '  berth grants the capabilities the daemon itself holds, which is what Docker does on a full host.',
     '- Error messages: Docker\'s CLI checks some flags itself (usage errors), berth\'s daemon checks them',
     '  again for API clients; the words after the prefix are the same.',
+    '- userns-remap (not on by default, in Docker or berth) is compared in docs/userns-remap.md.',
     '',
   ].join('\n');
   await writeFile(out, text);
