@@ -48,8 +48,9 @@ export class TestDaemon {
   get host() { return `unix://${this.socket}`; }
 
   async start(): Promise<void> {
-    if (!this.dataRoot) {
-      this.dataRoot = await mkdtemp(join(tmpdir(), `berth-${this.tag}-data-`));
+    // A dataRoot set before the first start (an existing, empty dir: a small tmpfs) is used as is.
+    if (!this.execRoot) {
+      this.dataRoot ||= await mkdtemp(join(tmpdir(), `berth-${this.tag}-data-`));
       this.execRoot = await mkdtemp(join('/run', `berth-${this.tag}-`));
       await writeFile(join(this.dataRoot, 'daemon.json'), '{}');
     }

@@ -24,7 +24,10 @@ export async function packNode(pack: tar.Pack, hostPath: string, name: string, s
     if (st.nlink > 1) hardlinks.set(key, name);
     await new Promise<void>((resolve, reject) => {
       const sink = pack.entry({ ...base, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
-      createReadStream(hostPath).on('error', reject).pipe(sink);
+      const src = createReadStream(hostPath).on('error', reject);
+      // a pack destroyed mid-file (its reader failed: a full disk) errors the entry: pipe() would rethrow that uncaught
+      sink.on('error', (err) => { src.destroy(); reject(err); });
+      src.pipe(sink);
     });
   } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
     const type = st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : 'block-device';

@@ -83,7 +83,8 @@ export class LocalBlobStore {
       write: (chunk) => { hash?.update(chunk); size += chunk.length; out.write(chunk); },
       commit: async (expected) => {
         if (!hash && !expected) throw new InvalidArgument('a blob written without hashing needs its digest to commit');
-        await finish();
+        // a write that failed (ENOSPC) destroyed the stream: its error, not end()'s, is the cause
+        await finish().catch((e: Error) => { throw failed ?? e; });
         if (failed) throw failed;
         const digest = hash ? `sha256:${hash.digest('hex')}` as Digest : expected!;
         if (expected && expected !== digest) {

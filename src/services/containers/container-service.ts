@@ -146,9 +146,7 @@ export class ContainerService {
       await release();
       rec.state.status = 'restarting';
       rec.restartCount++;
-      await this.store.save(rec);
-      // Only once the exit is recorded: a crash before this reads the exit code again at start.
-      await rm(file, { force: true });
+      await this.saveExit(rec, file);
       this.notify(id, ['next-exit'], exitCode);
       this.restartTimers.set(id, setTimeout(() => {
         this.restartTimers.delete(id);
@@ -164,10 +162,24 @@ export class ContainerService {
     } else {
       this.restartDelays.delete(id);
       await release();
-      await this.store.save(rec);
-      await rm(file, { force: true });
+      await this.saveExit(rec, file);
       this.notify(id, ['not-running', 'next-exit'], exitCode);
     }
+  }
+
+  /**
+   * Records an exit, then removes its exit file: a crash before that reads the exit code again
+   * at start. A record that cannot be written (a full disk) keeps the file for the next start;
+   * the exit stands in memory and waiters are answered, as dockerd logs a failed checkpoint.
+   */
+  private async saveExit(rec: ContainerRecord, file: string): Promise<void> {
+    try {
+      await this.store.save(rec);
+    } catch (e) {
+      log.error('exit not recorded', { id: rec.id, error: String(e) });
+      return;
+    }
+    await rm(file, { force: true });
   }
 
   /** A stop, kill or remove during the pause before a restart: the container stays exited. */

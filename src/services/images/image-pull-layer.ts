@@ -19,6 +19,9 @@ export interface FetchedLayer { staged: StagedLayer; blob?: BlobWriter }
 
 export const DOWNLOAD_ATTEMPTS = 5;
 
+/** Errors of the local disk while a layer is unpacked or kept: never retried. */
+const LOCAL_WRITE_ERRORS = ['ENOSPC', 'EDQUOT', 'EROFS', 'EIO'];
+
 export interface LayerFetch {
   store: ImageStore;
   repo: Repository;
@@ -56,6 +59,8 @@ async function attempt(f: LayerFetch): Promise<FetchedLayer> {
     const why = await verified.then(() => undefined, (e: unknown) => e);
     if (staged) await f.store.layers.discard(staged);
     await blob?.abort();
+    // ...unless writing it failed here (a full disk), which then cut the connection
+    if (LOCAL_WRITE_ERRORS.includes((err as NodeJS.ErrnoException)?.code ?? '')) throw err;
     throw why && isConnectionError(why) ? why : err;
   }
 }
