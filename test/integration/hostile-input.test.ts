@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { TestDaemon } from '../harness';
 import { fileLayer, legacyDockerArchive, tarOf, type TarEntry } from '../archive-fixtures';
+import { gnuLongName, lyingSize, paxPath } from '../hostile-tars';
 
 const d = new TestDaemon('hin');
 const MARK = `hostile-in-${process.pid}`;
@@ -40,42 +41,6 @@ function post(path: string, body: Buffer, contentType: string): Promise<{ status
     req.end(body);
   });
 }
-
-/** One 512-byte tar header block (GNU magic), for entries tar-stream will not write. */
-function header(name: string, type: string, size: number): Buffer {
-  const b = Buffer.alloc(512);
-  b.write(name.slice(0, 100), 0, 'latin1');
-  b.write('0000644\0', 100); b.write('0000000\0', 108); b.write('0000000\0', 116);
-  b.write(size.toString(8).padStart(11, '0') + '\0', 124);
-  b.write('00000000000\0', 136);
-  b.write(type, 156);
-  b.write('ustar  \0', 257);
-  b.fill(' ', 148, 156);
-  let sum = 0;
-  for (const x of b) sum += x;
-  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-  return b;
-}
-const pad = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
-const END = Buffer.alloc(1024);
-
-/** A GNU long name (`././@LongLink`, type L) of the given length, then a file under it. */
-function gnuLongName(length: number): Buffer {
-  const long = Buffer.from(`${'d/'.repeat(length / 2)}${MARK}`);
-  return Buffer.concat([header('././@LongLink', 'L', long.length), pad(long), header('x', '0', 1), pad(Buffer.from('x')), END]);
-}
-
-/** A pax extended header (type x) with a path record of the given length, then a file. */
-function paxPath(length: number): Buffer {
-  const value = `${'p/'.repeat(length / 2)}${MARK}`;
-  let rec = ` path=${value}\n`;
-  rec = `${rec.length + String(rec.length).length} path=${value}\n`;
-  const data = Buffer.from(rec);
-  return Buffer.concat([header('PaxHeaders/x', 'x', data.length), pad(data), header('x', '0', 1), pad(Buffer.from('x')), END]);
-}
-
-/** A header that claims 8 GiB of data and is followed by none. */
-const lyingSize = () => Buffer.concat([header('big', '0', 0o77777777777), Buffer.alloc(512)]);
 
 interface Case {
   label: string;
@@ -114,9 +79,9 @@ const cases: Case[] = [
   },
   { label: 'device node named out of the layer', tar: () => tarOf([{ name: `../../tmp/${MARK}-dev`, type: 'character-device', devmajor: 1, devminor: 3 } as TarEntry]), refused: /path is outside of the layer/ },
   { label: 'file over a symlink to the canary', tar: () => tarOf([{ name: 'c', type: 'symlink', linkname: CANARY }, { name: 'c', body: 'pwned\n' }]), inside: '/c' },
-  { label: '2 MiB GNU long name', tar: () => gnuLongName(2 << 20), refused: /file name too long/ },
-  { label: '2 MiB pax path', tar: () => paxPath(2 << 20), refused: /file name too long/ },
-  { label: '8 MiB pax header', tar: () => paxPath(8 << 20), refused: /archive\/tar: invalid tar header/ },
+  { label: '2 MiB GNU long name', tar: () => gnuLongName(2 << 20, MARK), refused: /file name too long/ },
+  { label: '2 MiB pax path', tar: () => paxPath(2 << 20, MARK), refused: /file name too long/ },
+  { label: '8 MiB pax header', tar: () => paxPath(8 << 20, MARK), refused: /archive\/tar: invalid tar header/ },
   { label: 'name of 300 bytes', tar: () => tarOf([{ name: `${'n'.repeat(300)}${MARK}`, body: 'x' }]), refused: /file name too long/ },
   { label: 'size that lies', tar: lyingSize, refused: /unexpected EOF|Error processing tar file/ },
 ];

@@ -45,8 +45,23 @@ async function ensureDir(view: ContainerView, cpath: string, entryName: string):
   return r.hostPath;
 }
 
+/**
+ * Creates path exclusively (never writing through a symlink that stands there): what another
+ * copy into the same container put there in the meantime is replaced.
+ */
+async function createExclusive(path: string, mode: number) {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await open(path, 'wx', mode & 0o7777);
+    } catch (err) {
+      if (!hasErrno(err, 'EEXIST') || tries >= 3) throw err;
+      await rm(path, { recursive: true, force: true });
+    }
+  }
+}
+
 async function writeFile(path: string, data: AsyncIterable<unknown>, mode: number): Promise<void> {
-  const fh = await open(path, 'wx', mode & 0o7777);
+  const fh = await createExclusive(path, mode);
   try {
     for await (const chunk of data) {
       const buf = chunk as Buffer;
@@ -80,7 +95,8 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
         if (err instanceof UnsafeTarEntry) throw new InvalidArgument(err.message, { cause: err });
         throw err;
       }
-      if (rel === '') { await drain(entry); continue; }
+      // devices, fifos and what else tar holds are skipped before anything at their path is touched
+      if (rel === '' || !['directory', 'file', 'contiguous-file', 'symlink', 'link'].includes(h.type ?? 'file')) { await drain(entry); continue; }
       const cpath = cleanContainerPath(`${opts.dir}/${rel}`);
       checkWritable(view, cpath, opts.readonlyRootfs);
       const parentHost = await ensureDir(view, posix.dirname(cpath), h.name);
@@ -98,7 +114,7 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
       const mtime = h.mtime ?? new Date();
       switch (h.type) {
         case 'directory':
-          if (!existing?.isDirectory()) await mkdir(path, { mode: 0o755 });
+          if (!existing?.isDirectory()) await mkdir(path, { mode: 0o755 }).catch((err) => { if (!hasErrno(err, 'EEXIST')) throw err; });
           if (!isMountPoint) dirTimes.push([path, mtime]);
           break;
         case 'file':
@@ -107,10 +123,18 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
           break;
         case 'symlink':
           // stored as given: the container resolves it, and so do later entries (secure join)
-          await symlink(h.linkname ?? '', path);
+          await symlink(h.linkname ?? '', path).catch(async (err) => {
+            if (!hasErrno(err, 'EEXIST')) throw err;
+            await rm(path, { recursive: true, force: true });
+            await symlink(h.linkname ?? '', path);
+          });
           break;
         case 'link': {
-          const target = await resolvePath(view, cleanContainerPath(`${opts.dir}/${safeRelPath(h.linkname ?? '')}`));
+          let targetRel: string;
+          try { targetRel = safeRelPath(h.linkname ?? ''); } catch (err) {
+            throw entryError(h.name, `hardlink target ${JSON.stringify(h.linkname)} is outside of the layer`);
+          }
+          const target = await resolvePath(view, cleanContainerPath(`${opts.dir}/${targetRel}`));
           try { await link(target.hostPath, path); } catch (err) {
             throw entryError(h.name, `hardlink target ${JSON.stringify(h.linkname)} cannot be linked`);
           }
