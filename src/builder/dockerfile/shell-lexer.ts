@@ -24,6 +24,7 @@ const EOF = '';
 const isSpace = (c: string) => c !== EOF && /^\p{White_Space}$/u.test(c);
 const isLetter = (c: string) => c !== EOF && /^\p{L}$/u.test(c);
 const isDigit = (c: string) => c !== EOF && /^\p{Nd}$/u.test(c);
+const SPACE_RUN = /(\p{White_Space}+)/u;
 const isSpecialParam = (c: string) => '@*#?-$!0'.includes(c) && c !== EOF;
 
 /** Collects the words of ProcessWords: unquoted whitespace from variables splits words. */
@@ -44,8 +45,12 @@ class Words {
     this.buf += s;
     this.inWord = true;
   }
+  /** As addChar for each character, a run of spaces at a time (nested substitutions hand up long strings). */
   addString(s: string): void {
-    for (const c of s) this.addChar(c);
+    for (const part of s.split(SPACE_RUN)) {
+      if (SPACE_RUN.test(part)) this.addChar(' ');
+      else if (part) this.addRaw(part);
+    }
   }
   finish(): string[] {
     if (this.buf.length) this.words.push(this.buf);
@@ -282,7 +287,9 @@ export function lex(word: string, lookup: EnvLookup, opts: LexOptions): ExpandRe
     const { value, words } = sw.processStopOn(EOF, !!opts.rawEscapes);
     return { value, words, matched: sw.matched, unmatched: sw.unmatched };
   } catch (e) {
-    throw new Error(`failed to process "${word}": ${(e as Error).message}`);
+    // Go's lexer has no depth limit; this one recurses per nested substitution.
+    const tooDeep = e instanceof RangeError && /call stack/.test(e.message);
+    throw new Error(`failed to process "${word}": ${tooDeep ? 'substitutions nested too deeply' : (e as Error).message}`);
   }
 }
 
