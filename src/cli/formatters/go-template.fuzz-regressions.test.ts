@@ -43,6 +43,12 @@ test('range over an int counts from 0, nothing when negative; a float is an erro
   fails('{{range 1.5}}{{end}}', "template: :1: range can't iterate over 1.5");
 });
 
+test('nesting deeper than the engine recurses is Go\'s depth error, not a stack overflow', () => {
+  fails(`${'{{if 1}}'.repeat(20_000)}x${'{{end}}'.repeat(20_000)}`, 'template: :1: max expression depth exceeded');
+  fails(`{{len ${'('.repeat(20_000)}"x"${')'.repeat(20_000)}}}`, 'template: :1: max expression depth exceeded');
+  assert.equal(renderTemplate(`${'{{with .}}'.repeat(500)}{{.Name}}${'{{end}}'.repeat(500)}`, data), '/web');
+});
+
 const FORMATS = ['{{.Name}}', '{{json .}}', '{{range $k, $v := .Labels}}{{$k}}={{$v}}{{end}}', '{{if .Count}}{{printf "%-5s|%3d" .Name .Count}}{{end}}',
   '{{with .List}}{{index . 0}}{{else}}-{{end}}', '{{pad (upper .Name) 1 1}}', '{{range .Count}}{{len $.List}}{{end}}'];
 const TOKENS = ['{{', '}}', '{{end}}', '{{else}}', '{{range .Count}}', '(', ')', '|', '"', '\\', '$', '.', ' ', '-1', '%', 'pad', 'printf'];

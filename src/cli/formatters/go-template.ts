@@ -34,12 +34,22 @@ const ACTION = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
 export class GoTemplate {
   private readonly nodes: Node[];
   constructor(readonly source: string) {
-    this.nodes = parse(source);
+    this.nodes = depthLimited(() => parse(source));
   }
   execute(data: unknown): string {
     const out: string[] = [];
-    run(this.nodes, { dot: data, root: data, vars: new Map([['$', data]]) }, out);
+    depthLimited(() => run(this.nodes, { dot: data, root: data, vars: new Map([['$', data]]) }, out));
     return out.join('');
+  }
+}
+
+/** Nesting deeper than this engine recurses (Go's parser stops parentheses at 10000): Go's error, not a RangeError. */
+function depthLimited<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/.test(err.message)) throw new TemplateError('template: :1: max expression depth exceeded');
+    throw err;
   }
 }
 
