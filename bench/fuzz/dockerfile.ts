@@ -13,7 +13,7 @@ import { berthError, returnsOrDeclares, sameJson, withoutCrashCause, type Declar
 import { joined, mutated, rawText } from './mutate';
 
 /** The lexer's reasons (shell-lexer.ts, shell-pattern.ts); `${v?msg}` gives `v: msg`. */
-const LEX_REASON = /^(unexpected end of statement while looking for matching |syntax error: |unsupported modifier \(|invalid pattern \(|([\p{L}\p{Nd}_]*|[@*#?\-$!0]): )/u;
+const LEX_REASON = /^(unexpected end of statement while looking for matching |syntax error: |unsupported modifier \(|invalid pattern \(|substitutions nested too deeply$|([\p{L}\p{Nd}_]*|[@*#?\-$!0]): )/u;
 const CRASH_REASON = /^(Maximum call stack|Invalid (string|array) length|Cannot read prop|.* is not a function)/;
 const isReason = (reason: string) => LEX_REASON.test(reason) && !CRASH_REASON.test(reason.replace(/^[^:\s]*: /, ''));
 /** A plain Error `failed to process "<word>": <reason>` (the word may be given, or hold `": ` itself). */
@@ -66,9 +66,13 @@ const WORDS = ['$A', '${A}', '${A:-def}', '${A-def}', '${A:+alt}', '${A+alt}', '
   '${A%%.*}', '${A/b/c}', '${A//b/c}', '${A/*/x}', '"quoted $A"', "'single $A'", 'a\\ b', '\\$A', '$$', '$1', '${UNSET:-${A:-x}}',
   '${}', '${:}', '${A:x}', '${A', '"open', "'open", 'plain word', '<<EOF', '${A/\\*/x}', '${A#\\'];
 const WORD_TOKENS = ['$', '{', '}', ':', '-', '+', '?', '#', '%', '/', '*', '\\', '`', '"', "'", ' ', 'A', 'é', '\n'];
+/** Substitutions nested deep (Go's lexer has no depth limit). */
+const deepWord = fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('${A:-', '${U:-', '${A:+', '${U-', '"${U:-'))
+  .map(([n, open]) => open.repeat(n) + 'x' + (open.startsWith('"') ? '}"' : '}').repeat(n));
 const wordInput = fc.oneof(
-  mutated(joined(fc.constantFrom(...WORDS), ' ', 4), WORD_TOKENS, 5),
-  rawText('${}:-+?#%/*\\`"\' A', 60),
+  { weight: 8, arbitrary: mutated(joined(fc.constantFrom(...WORDS), ' ', 4), WORD_TOKENS, 5) },
+  { weight: 4, arbitrary: rawText('${}:-+?#%/*\\`"\' A', 60) },
+  { weight: 1, arbitrary: deepWord },
 );
 const ENV: Record<string, string> = { A: 'a.b.c/d*e', EMPTY: '', HOME: '/root', PORT: '8080', X: 'x y' };
 const lookup = (k: string) => ENV[k];

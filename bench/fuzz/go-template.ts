@@ -84,7 +84,12 @@ const { template } = fc.letrec<{ template: string; node: string; pipeline: strin
   arg: fc.oneof({ depthSize: 'small' }, field, literal, tie('pipeline').map((p) => `(${p})`)),
 }));
 
+/** Blocks and parentheses nested deep (Go limits parentheses to 10000, blocks not at all). */
+const deep = fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('{{if 1}}', '{{range 1}}', '{{with .}}', '('))
+  .map(([n, open]) => (open === '(' ? `{{len ${'('.repeat(n)}"x"${')'.repeat(n)}}}` : `${open.repeat(n)}x${'{{end}}'.repeat(n)}`));
+
 export const templateInput = fc.oneof(
+  { weight: 1, arbitrary: deep },
   { weight: 2, arbitrary: fc.constantFrom(...FORMATS) },
   { weight: 4, arbitrary: mutated(fc.constantFrom(...FORMATS), TOKENS, 5) },
   { weight: 4, arbitrary: template },

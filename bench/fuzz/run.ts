@@ -125,6 +125,8 @@ async function runProperty(target: string, property: string, seconds: number, ar
 }
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
+/** A counter-example that did not shrink (a hang is not shrunk) can be long: its ends are enough to see it. */
+const clip = (s: string) => (s.length <= 2000 ? s : `${s.slice(0, 1000)} ... ${s.slice(-500)} (${s.length} characters; replay for all)`);
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -157,7 +159,7 @@ async function fuzz(selected: { target: FuzzTarget; properties: FuzzProperty[] }
       process.stdout.write(`  ${pad(p.name, 28)} ${pad(r.executions, 9)} executions  ${(r.ms / 1000).toFixed(1)} s  ${r.failure ? 'FAILED' : 'ok'}\n`);
       if (r.failure) {
         process.stdout.write(`    error: ${r.failure.error.split('\n').join('\n           ')}\n`);
-        process.stdout.write(`    counter-example (${r.failure.shrinks} shrinks): ${r.failure.counterexample}\n`);
+        process.stdout.write(`    counter-example (${r.failure.shrinks} shrinks): ${clip(r.failure.counterexample)}\n`);
         process.stdout.write(`    replay: npm run fuzz -- --only '^${target.name}/${p.name}$' --seed ${args.seed} --path '${r.failure.path}'\n`);
       }
     }
