@@ -292,6 +292,24 @@ describe('save and load in Docker\'s archive format', async () => {
       assert.deepEqual(await dockerRef(), ref);
     });
 
+    test('an untagged parent from the archive: images hides it, images -a shows it, rmi of its ID is refused, as in Docker', async () => {
+      await freshLoad(dockerSaved, dockerLoadOut, 'docker-saved archive');
+      await docker(['rmi', A, B]);
+      ok(await docker(['load', '-i', dockerSaved]), 'docker load');
+      const ours = [ref.a.id, ref.b.id].map((id) => hex(id).slice(0, 12));
+      const views = async (cli: (args: string[]) => Promise<RunResult>) => {
+        ok(await cli(['rmi', B]), 'rmi of the parent\'s tag');
+        const list = async (args: string[]) => lines(ok(await cli(['images', ...args, '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']), 'images'))
+          .filter((l) => ours.some((id) => l.endsWith(id))).sort();
+        const out = { images: await list([]), all: await list(['-a']), dangling: await list(['--filter', 'dangling=true']), rmi: (await cli(['rmi', ref.b.id])).stderr.trim() };
+        ok(await cli(['tag', ref.b.id, B]), 'tag');
+        return out;
+      };
+      const inBerth = await views(berth);
+      assert.deepEqual(inBerth, await views(docker));
+      assert.equal(inBerth.all.length, 2);
+    });
+
     test('docker loads berth\'s Parent: a committed image saved with its parent', async () => {
       await freshLoad(dockerSaved, dockerLoadOut, 'docker-saved archive');
       const c = 'berthrt/c:3';
