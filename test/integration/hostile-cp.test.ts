@@ -162,6 +162,7 @@ test('hostile tars put into a container: refused with a 400 or kept inside it', 
     ['2 MiB GNU long name', gnuLongName(2 << 20, MARK), 400, /file name too long/],
     ['2 MiB pax path', paxPath(2 << 20, MARK), 400, /file name too long/],
     ['8 MiB pax header', paxPath(8 << 20, MARK), 400, /archive\/tar: invalid tar header/],
+    ['symlink target of 5000 bytes', await tarOf([{ name: 'longlink', type: 'symlink', linkname: 't/'.repeat(2500) }]), 400, /file name too long/],
     ['size that lies', lyingSize(), 400, /unexpected EOF/],
   ];
   for (const [label, tar, status, message] of cases) {

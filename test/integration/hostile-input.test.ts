@@ -83,6 +83,7 @@ const cases: Case[] = [
   { label: '2 MiB pax path', tar: () => paxPath(2 << 20, MARK), refused: /file name too long/ },
   { label: '8 MiB pax header', tar: () => paxPath(8 << 20, MARK), refused: /archive\/tar: invalid tar header/ },
   { label: 'name of 300 bytes', tar: () => tarOf([{ name: `${'n'.repeat(300)}${MARK}`, body: 'x' }]), refused: /file name too long/ },
+  { label: 'symlink target of 5000 bytes', tar: () => tarOf([{ name: 'longlink', type: 'symlink', linkname: `${'t/'.repeat(2500)}${MARK}` }]), refused: /file name too long/ },
   { label: 'size that lies', tar: lyingSize, refused: /unexpected EOF|Error processing tar file/ },
 ];
 

@@ -161,6 +161,7 @@ export async function extractEntries(input: Readable, root: string, opts: EntryO
           break;
         case 'symlink':
           tree.removeExisting(rel, false);
+          if (Buffer.byteLength(h.linkname ?? '') >= PATH_MAX) throw new UnsafeTarEntry(`invalid tar entry ${JSON.stringify(h.name)}: symlink target: file name too long`);
           symlinkSync(h.linkname ?? '', path);
           tree.markCreated(rel);
           size += Buffer.byteLength(h.linkname ?? '');

@@ -122,6 +122,7 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
           await writeFile(path, entry, mode);
           break;
         case 'symlink':
+          if (Buffer.byteLength(h.linkname ?? '') >= 4096) throw entryError(h.name, 'symlink target: file name too long');
           // stored as given: the container resolves it, and so do later entries (secure join)
           await symlink(h.linkname ?? '', path).catch(async (err) => {
             if (!hasErrno(err, 'EEXIST')) throw err;
