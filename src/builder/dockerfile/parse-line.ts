@@ -34,7 +34,8 @@ const DISPATCH: Record<string, Dispatch> = {
 /** The node of one logical line; unknown keywords parse (as buildkit) and fail later. */
 export function nodeFromLine(line: string, escapeToken: string, comments: string[]): Node {
   const { cmd, flags, args } = splitCommand(line, escapeToken);
-  const fn = DISPATCH[cmd.toLowerCase()] ?? p.parseIgnore;
+  const key = cmd.toLowerCase();
+  const fn = Object.hasOwn(DISPATCH, key) ? DISPATCH[key] : p.parseIgnore; // not Object.prototype's `constructor`
   const { next, json } = fn(args, escapeToken);
   return newNode({ value: cmd, original: line, flags, next, json, prevComment: comments });
 }

@@ -22,7 +22,8 @@ const PARSERS: Record<string, (req: ParseRequest) => Instruction> = {
 /** The instruction of one node; errors carry the node's first line. */
 export function parseInstruction(node: Node): Instruction {
   return withLine(node.startLine, () => {
-    const parser = PARSERS[node.value.toLowerCase()];
+    const key = node.value.toLowerCase();
+    const parser = Object.hasOwn(PARSERS, key) ? PARSERS[key] : undefined; // not Object.prototype's `constructor`
     if (!parser) throw new InvalidArgument(`unknown instruction: ${node.value.toUpperCase()}`);
     return parser(requestFromNode(node));
   });

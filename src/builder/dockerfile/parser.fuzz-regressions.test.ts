@@ -1,11 +1,22 @@
-/** The Dockerfile fuzzer's properties (bench/fuzz/dockerfile.ts) in small, for every test run. */
+/** What the Dockerfile fuzzer (bench/fuzz/dockerfile.ts) found, and its properties in small for every test run. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { findBerthError, isInvalidArgument } from '../../errdefs';
 import { DockerfileParseError } from './errors';
 import { parseDockerfile } from './parse-dockerfile';
+import { parse } from './parser';
 import { expandInstruction } from './expand-instruction';
+
+test('keywords named like Object.prototype members are unknown instructions, not a TypeError or an instruction', () => {
+  const unknown = (text: string, keyword: string, line: number) => assert.throws(() => parseDockerfile(text), (err) =>
+    err instanceof DockerfileParseError && err.line === line && err.message === `dockerfile parse error line ${line}: unknown instruction: ${keyword}`
+    && !(err.cause instanceof TypeError));
+  unknown('__proto__', '__PROTO__', 1);
+  unknown('FROM busybox\n__proto__ x\n', '__PROTO__', 2);
+  unknown('FROM busybox\nCONSTRUCTOR x\n', 'CONSTRUCTOR', 2);
+  assert.equal(parse('FROM a\nconstructor x\n').ast.children[1].next?.value, '');
+});
 
 const LINES = ['FROM busybox AS b', 'ARG A=1', 'ENV B="x y" C=${A:-d}', 'RUN echo $A \\', '  more', 'RUN <<EOF', 'echo hi', 'EOF',
   'COPY --from=b /a /b', 'RUN --mount=type=cache,target=/c true', 'HEALTHCHECK --interval=1s CMD true', 'ONBUILD RUN x', '# c', '',
