@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '../errdefs';
 import { checkShape, type Shape } from './dto/json-shape';
+import { goJsonError } from './dto/go-json-error';
 
 /**
  * Everything a route handler sees of one request. Handlers either answer through the
@@ -62,11 +63,26 @@ export class Router {
 export const MAX_JSON_BODY = 16 << 20;
 
 /**
+ * dockerd's CheckForJSON: a request with a body must say `Content-Type: application/json`
+ * (parameters allowed); one without a body may say nothing.
+ */
+export function checkForJson(req: IncomingMessage): void {
+  const ct = req.headers['content-type'] ?? '';
+  const length = req.headers['content-length'];
+  if (!ct && (length === '0' || (length === undefined && !req.headers['transfer-encoding']))) return;
+  if (ct.split(';')[0].trim().toLowerCase() !== 'application/json') {
+    throw new InvalidArgument(`Content-Type specified (${ct}) must be 'application/json'`);
+  }
+}
+
+/**
  * Reads the request body as JSON; an empty body is `{}`. Malformed JSON, a body past
  * MAX_JSON_BODY, and (with `shape`) a field of the wrong type are InvalidArgument in Go's
- * words (see dto/json-shape).
+ * words (see dto/json-shape). With `shape`, the Content-Type is checked first as dockerd
+ * checks it on the same endpoints (checkForJson), unless `anyContentType`.
  */
-export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage, shape?: Shape): Promise<T> {
+export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage, shape?: Shape, anyContentType = false): Promise<T> {
+  if (shape && !anyContentType) checkForJson(req);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -77,13 +93,14 @@ export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMes
     }
     chunks.push(c as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const body = Buffer.concat(chunks);
+  const text = body.toString('utf8').trim();
   if (!text) return {} as T;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new InvalidArgument(`invalid JSON: ${(err as Error).message}`, { cause: err });
+    throw new InvalidArgument(`invalid JSON: ${goJsonError(body) ?? (err as Error).message}`, { cause: err });
   }
   if (shape) checkShape(value, shape);
   return value as T;

@@ -85,6 +85,22 @@ test('bodies that are not JSON are a 400 on every JSON endpoint', async () => {
       assert.match(r.json.message, NOT_JSON, path);
     }
   }
+  // as dockerd's CheckForJSON: a body must come as application/json (parameters allowed)
+  for (const [path, ct] of [['/containers/create', 'text/plain'], ['/networks/create', 'application/x-www-form-urlencoded'], ['/volumes/create', 'bad;;;'], [`/containers/${MARK}-c/update`, 'application/jsonx']]) {
+    const r = await d.api('POST', path, '{}', { 'Content-Type': ct });
+    assert.deepEqual([r.status, r.json.message], [400, `Content-Type specified (${ct}) must be 'application/json'`], path);
+  }
+  const charset = await d.api('POST', '/volumes/create', { Name: `${MARK}-v` }, { 'Content-Type': 'application/json; charset=utf-8' });
+  assert.equal(charset.status, 201, charset.body);
+  assert.equal((await d.api('DELETE', `/volumes/${MARK}-v`)).status, 204);
+  // in Go's words, as dockerd (Docker 20.10 says them without the prefix, with a 500 on create)
+  for (const [body, words] of [
+    ['not json', "invalid character 'o' in literal null (expecting 'u')"], ['{"Image": ', 'unexpected EOF'],
+    ['{invalid', "invalid character 'i' looking for beginning of object key string"], ['{"Image":"busybox"} {}', 'unexpected content after JSON'],
+  ]) {
+    const r = await d.api('POST', '/containers/create', body);
+    assert.deepEqual([r.status, r.json.message], [400, `invalid JSON: ${words}`]);
+  }
   const nul = await d.api('POST', '/containers/create', 'null');
   assert.deepEqual([nul.status, nul.json.message], [400, 'Config cannot be empty in order to create a container']);
   await alive();

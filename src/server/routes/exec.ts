@@ -69,7 +69,7 @@ async function start(ctx: RouteContext, execs: ExecService): Promise<void> {
   let body: Record<string, unknown>;
   let early: Buffer = Buffer.alloc(0);
   if (ctx.socket) ({ body, rest: early } = await readUpgradeBody(ctx.req, ctx.socket, ctx.head ?? Buffer.alloc(0)));
-  else body = await readJsonBody<Record<string, unknown> | null>(ctx.req, execStartShape) ?? {};
+  else body = await readJsonBody<Record<string, unknown> | null>(ctx.req, execStartShape, true) ?? {};
   const tty = body.Tty === undefined ? !!s.config.Tty : !!body.Tty;
   if (body.Detach) {
     await execs.start(s.id, { tty });
