@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { renderTemplate, TemplateError } from './go-template';
+import { GO_TYPE, renderTemplate, TemplateError } from './go-template';
 
 const data = { Name: '/web', Count: 3, Big: 1e21, Labels: { a: '1' }, List: ['x'] };
 const fails = (tpl: string, message: string) => assert.throws(() => renderTemplate(tpl, data), (err) => {
@@ -47,6 +47,16 @@ test('nesting deeper than the engine recurses is Go\'s depth error, not a stack 
   fails(`${'{{if 1}}'.repeat(20_000)}x${'{{end}}'.repeat(20_000)}`, 'template: :1: max expression depth exceeded');
   fails(`{{len ${'('.repeat(20_000)}"x"${')'.repeat(20_000)}}}`, 'template: :1: max expression depth exceeded');
   assert.equal(renderTemplate(`${'{{with .}}'.repeat(500)}{{.Name}}${'{{end}}'.repeat(500)}`, data), '/web');
+});
+
+test('Object.prototype members are neither functions nor fields, and contexts print without their methods', () => {
+  fails('{{toString}}', 'template: :1: function "toString" not defined');
+  fails('{{if valueOf}}{{end}}', 'template: :1: function "valueOf" not defined');
+  fails('{{.constructor}}', 'template: :1:2: executing "" at <.constructor>: map has no entry for key "constructor"');
+  assert.equal(renderTemplate('{{index .Labels "constructor"}}|{{index .List 0}}', data), '<no value>|x');
+  const ctx = { ID: 'abc', Names: () => 'web', [GO_TYPE]: '*formatter.ContainerContext' };
+  assert.equal(renderTemplate('{{.}} {{.Names}}', ctx), 'map[ID:abc] web');
+  assert.throws(() => renderTemplate('{{index . "Names"}}', ctx), { message: "template: :1: error calling index: can't index item of type *formatter.ContainerContext" });
 });
 
 const FORMATS = ['{{.Name}}', '{{json .}}', '{{range $k, $v := .Labels}}{{$k}}={{$v}}{{end}}', '{{if .Count}}{{printf "%-5s|%3d" .Name .Count}}{{end}}',

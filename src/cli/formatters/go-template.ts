@@ -297,7 +297,7 @@ function evalOperand(o: Operand, s: Scope): unknown {
 
 /** A function call; what it throws is Go's `error calling NAME: ...` (text/template recovers panics so). */
 function call(name: string, args: () => unknown[]): unknown {
-  const fn = FUNCS[name];
+  const fn = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined;
   if (!fn) throw new TemplateError(`template: :1: function "${name}" not defined`);
   const a = args();
   try {
@@ -319,7 +319,7 @@ function resolveField(o: Extract<Operand, { kind: 'field' }>, s: Scope, args: un
     if (v === null || v === undefined) { v = undefined; return; }
     if (typeof v !== 'object') throw new TemplateError(`template: :1:2: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: can't evaluate field ${name} in type ${typeof v}`);
     const obj = v as Record<string | symbol, unknown>;
-    if (!(name in obj)) {
+    if (!Object.hasOwn(obj, name)) {
       const goType = obj[GO_TYPE];
       const why = goType ? `can't evaluate field ${name} in type ${String(goType)}` : `map has no entry for key "${name}"`;
       throw new TemplateError(`template: :${o.pos ?? '1:2'}: executing "" at <.${o.path.slice(0, i + 1).join('.')}>: ${why}`);
@@ -369,7 +369,8 @@ const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
   len: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
   index: (v, ...keys) => keys.reduce((acc: unknown, k) => {
     if (acc === null || acc === undefined) return undefined;
-    return (acc as Record<string, unknown>)[k as string];
+    if (typeof acc === 'object' && GO_TYPE in acc) throw new Error(`can't index item of type ${String((acc as Record<symbol, unknown>)[GO_TYPE])}`);
+    return Object.hasOwn(acc, k as string) ? (acc as Record<string, unknown>)[k as string] : undefined;
   }, v),
   eq: (a, ...bs) => bs.some((b) => a === b),
   ne: (a, b) => a !== b,

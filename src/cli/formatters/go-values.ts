@@ -18,7 +18,9 @@ export function formatGoValue(v: unknown, nested = false): string {
   if (Array.isArray(v)) return `[${v.map((e) => formatGoValue(e, true)).join(' ')}]`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `map[${Object.keys(o).sort().map((k) => `${k}:${formatGoValue(o[k], true)}`).join(' ')}]`;
+    // A context's field methods are not data (Go prints a struct's fields, never its methods).
+    const keys = Object.keys(o).filter((k) => typeof o[k] !== 'function').sort();
+    return `map[${keys.map((k) => `${k}:${formatGoValue(o[k], true)}`).join(' ')}]`;
   }
   return String(v);
 }
