@@ -51,7 +51,7 @@ const LINES = [
 ];
 const HEADERS = ['', '# syntax=docker/dockerfile:1\n', '# escape=`\n', '# escape=\\\n', '# check=skip=all\n', '\uFEFF', '# syntax=x\n# syntax=y\n'];
 const TOKENS = ['\n', '\r\n', '\\\n', '`\n', ' ', '\t', '"', "'", '$', '${', '}', ':-', '<<', '<<-', 'EOF', '[', ']', ',', '=', '--', '--mount=',
-  '#', '\\', '`', 'FROM', 'RUN', 'ONBUILD', 'HEALTHCHECK', 'AS', '\u00a0', '\u2028'];
+  '#', '\\', '`', 'FROM', 'RUN', 'ONBUILD', 'HEALTHCHECK', 'AS', '\u00a0', '\u2028', '__proto__', 'constructor', '--constructor=x', 'toString'];
 
 const dockerfileText = fc.tuple(fc.constantFrom(...HEADERS), joined(fc.constantFrom(...LINES), '\n', 10), fc.constantFrom('\n', '\r\n'))
   .map(([head, body, eol]) => head + 'FROM busybox\n' + body.split('\n').join(eol) + eol);
@@ -70,9 +70,9 @@ const WORD_TOKENS = ['$', '{', '}', ':', '-', '+', '?', '#', '%', '/', '*', '\\'
 const deepWord = fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('${A:-', '${U:-', '${A:+', '${U-', '"${U:-'))
   .map(([n, open]) => open.repeat(n) + 'x' + (open.startsWith('"') ? '}"' : '}').repeat(n));
 const wordInput = fc.oneof(
-  { weight: 8, arbitrary: mutated(joined(fc.constantFrom(...WORDS), ' ', 4), WORD_TOKENS, 5) },
-  { weight: 4, arbitrary: rawText('${}:-+?#%/*\\`"\' A', 60) },
-  { weight: 1, arbitrary: deepWord },
+  { weight: 40, arbitrary: mutated(joined(fc.constantFrom(...WORDS), ' ', 4), WORD_TOKENS, 5) },
+  { weight: 20, arbitrary: rawText('${}:-+?#%/*\\`"\' A', 60) },
+  { weight: 1, arbitrary: deepWord }, // rare: tens of ms each
 );
 const ENV: Record<string, string> = { A: 'a.b.c/d*e', EMPTY: '', HOME: '/root', PORT: '8080', X: 'x y' };
 const lookup = (k: string) => ENV[k];
@@ -118,6 +118,7 @@ export const dockerfileTarget: FuzzTarget = {
         sameJson('two parses', value, parseDockerfile(text));
         for (const instr of [...value.metaArgs, ...value.stages.flatMap((s) => [s.from, ...s.commands])]) {
           checkLine('instruction', instr.line, lines);
+          if (typeof instr.kind !== 'string') throw new Error(`an instruction without a kind: ${JSON.stringify(instr)}`);
           const expanded = returnsOrDeclares(() => expandInstruction(instr, lookup, { escapeToken: value.escapeToken }), parserDeclared);
           if (expanded.error instanceof DockerfileParseError) checkLine('expand error', expanded.error.line, lines);
         }
