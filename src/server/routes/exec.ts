@@ -7,6 +7,7 @@ import { apiAtLeast } from '../../engine-api';
 import { InvalidArgument } from '../../errdefs';
 import { execCreateShape, execStartShape } from '../dto/body-shapes';
 import { checkShape } from '../dto/json-shape';
+import { goJsonError } from '../dto/go-json-error';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
 import type { ExecConfig, ExecService, AttachSink } from '../../services/containers';
@@ -30,7 +31,9 @@ async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffe
   const text = buf.subarray(0, length).toString('utf8').trim();
   let body: Record<string, unknown> | null = {};
   if (text) {
-    try { body = JSON.parse(text) as Record<string, unknown> | null; } catch (e) { throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`); }
+    try { body = JSON.parse(text) as Record<string, unknown> | null; } catch (e) {
+      throw new InvalidArgument(`invalid JSON: ${goJsonError(Buffer.from(text)) ?? (e as Error).message}`, { cause: e });
+    }
     checkShape(body, execStartShape);
   }
   return { body: body ?? {}, rest: buf.subarray(length) };

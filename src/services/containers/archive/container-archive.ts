@@ -11,7 +11,7 @@ import { pathStat, type PathStat } from './path-stat';
 import { tarTree } from './tar-tree';
 import { extractInto } from './extract-into';
 import { containerChanges, type Change, type LayerDirs } from './changes';
-import { Freezer } from './freezer';
+import { Freezer, type FreezeTarget } from './freezer';
 
 export interface ContainerArchiveDeps {
   containers: ContainerService;
@@ -47,9 +47,7 @@ export class ContainerArchive {
     this.holds.set(rec.id, (this.holds.get(rec.id) ?? 0) + 1);
     try {
       const rootfs = await this.svc.ctx.rootfs.mount(rec.id);
-      const live = () => this.svc.store.find(rec.id)?.state.status === 'running';
-      const runtime = this.svc.ctx.runtimes.get(rec.runtime)!;
-      return await this.freezer.hold({ id: rec.id, running: live, runtime }, async () => fn(await this.viewOf(rec, rootfs), rec));
+      return await this.freezer.hold(this.freezeTarget(rec), async () => fn(await this.viewOf(rec, rootfs), rec));
     } finally {
       const left = (this.holds.get(rec.id) ?? 1) - 1;
       if (left > 0) this.holds.set(rec.id, left);
@@ -60,6 +58,11 @@ export class ContainerArchive {
         if (now && !live) await this.svc.ctx.rootfs.unmount(rec.id);
       }
     }
+  }
+
+  private freezeTarget(rec: ContainerRecord): FreezeTarget {
+    const running = () => this.svc.store.find(rec.id)?.state.status === 'running';
+    return { id: rec.id, running, runtime: this.svc.ctx.runtimes.get(rec.runtime)! };
   }
 
   private async viewOf(rec: ContainerRecord, rootfs: string): Promise<ContainerView> {
@@ -150,6 +153,8 @@ export class ContainerArchive {
   async changes(ref: string): Promise<Change[]> {
     const rec = this.svc.inspect(ref);
     const hidden = new Set([...ETC_FILES.map(([d]) => d), ...mountPointsOf(rec).map((m) => m.destination)]);
-    return containerChanges(await this.deps.layerDirs(rec.id), hidden);
+    const dirs = await this.deps.layerDirs(rec.id);
+    // the walk lstats, then reads a directory of the upper dir: frozen, nothing swaps it for a symlink in between
+    return this.freezer.hold(this.freezeTarget(rec), () => containerChanges(dirs, hidden));
   }
 }

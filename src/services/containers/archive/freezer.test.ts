@@ -37,3 +37,13 @@ test('a stopped container is not touched; a failed fn still thaws', async () => 
   await assert.rejects(new Freezer().hold(t, async () => { throw new Error('boom'); }), /boom/);
   assert.deepEqual(calls, ['pause', 'resume']);
 });
+
+test('a freeze the cgroup gives up on is tried again; one that never takes is Unavailable', async () => {
+  const { t, calls } = target();
+  let fails = 2;
+  t.runtime.pause = async () => { calls.push('pause'); if (fails-- > 0) throw new Error('unable to freeze'); };
+  await new Freezer().hold(t, async () => {});
+  assert.deepEqual(calls, ['pause', 'pause', 'pause', 'resume']);
+  t.runtime.pause = async () => { throw new Error('unable to freeze'); };
+  await assert.rejects(new Freezer().hold(t, async () => assert.fail('ran unfrozen')), { name: 'Unavailable', message: /cannot freeze container c1 .*unable to freeze/ });
+});

@@ -11,12 +11,28 @@
  */
 import type { OciRuntime } from '../../../core/runtime';
 import { log } from '../../../lib/logger';
+import { Unavailable } from '../../../errdefs';
 
 export interface FreezeTarget {
   id: string;
   /** Whether the container has processes now (running; a paused one is frozen already). */
   running(): boolean;
   runtime: Pick<OciRuntime, 'pause' | 'resume'>;
+}
+
+/** Attempts at a freeze: the cgroup freezer gives up on a container that forks without pause (runc: `unable to freeze`). */
+const FREEZE_TRIES = 5;
+
+async function freeze(target: FreezeTarget): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await target.runtime.pause(target.id);
+      return;
+    } catch (err) {
+      if (tries >= FREEZE_TRIES || !target.running()) throw err;
+      await new Promise((r) => setTimeout(r, 20 * tries));
+    }
+  }
 }
 
 export class Freezer {
@@ -30,7 +46,9 @@ export class Freezer {
     if (!h && !target.running()) return fn();
     if (!h) {
       // a container that stopped meanwhile has nothing left to race with
-      const frozen = this.inOrder(id, () => target.runtime.pause(id)).catch((err) => { if (target.running()) throw err; });
+      const frozen = this.inOrder(id, () => freeze(target)).catch((err) => {
+        if (target.running()) throw new Unavailable(`cannot freeze container ${id} to work in its rootfs safely: ${(err as Error).message}`, { cause: err });
+      });
       h = { count: 0, frozen };
       this.holds.set(id, h);
     }
