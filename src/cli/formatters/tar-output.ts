@@ -13,7 +13,7 @@ export async function writeTar(ctx: CliContext, open: () => Promise<Readable>, o
   const body = await open();
   if (output) {
     const tmp = `${output}.berth-tmp-${process.pid}`;
-    await pipeline(body, fs.createWriteStream(tmp));
+    await pipeline(body, fs.createWriteStream(tmp, { highWaterMark: 1 << 20 }));
     fs.renameSync(tmp, output);
   } else {
     await pipeline(body, ctx.io.stdout, { end: false });

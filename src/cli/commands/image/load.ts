@@ -30,7 +30,7 @@ export function loadCommand(ctx: CliContext): Command {
 
 export function openFile(file: string): Promise<Readable> {
   return new Promise((resolve, reject) => {
-    const s = fs.createReadStream(file);
+    const s = fs.createReadStream(file, { highWaterMark: 1 << 20 }); // 64 KiB reads cost more than the upload
     s.once('open', () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) => reject(new ExitStatus(1, `open ${file}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`)));
   });
