@@ -1,4 +1,5 @@
-import { mkdir, unlink, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, unlink, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../lib/atomic-file';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { wireEngine } from './wire';
@@ -8,6 +9,16 @@ import { createApiServer } from '../server/http-server';
 import { log, setLogLevel } from '../lib/logger';
 import { hasErrno } from '../errdefs';
 
+/** Whether pid is a running berthd (its command line names it), as dockerd checks its pid file. */
+async function isBerthd(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('berthd');
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT') || hasErrno(e, 'ESRCH')) return false;
+    throw e;
+  }
+}
+
 async function main(): Promise<void> {
   const cfg = await loadConfig(process.argv.slice(2));
   setLogLevel(cfg.logLevel);
@@ -16,11 +27,10 @@ async function main(): Promise<void> {
   const tlsFiles = cfg.tls.verify && addrs.some((a) => a.kind === 'tcp') ? await readTlsFiles(cfg.tls) : undefined;
   const pidFile = join(cfg.execRoot, 'berthd.pid');
   await mkdir(cfg.execRoot, { recursive: true });
-  try {
-    const old = Number(await readFile(pidFile, 'utf8'));
-    if (old && old !== process.pid) { process.kill(old, 0); throw new Error(`pid file found, ensure berthd is not running or delete ${pidFile}`); }
-  } catch (e) { if (!hasErrno(e, 'ENOENT') && !hasErrno(e, 'ESRCH')) throw e; }
-  await writeFile(pidFile, String(process.pid));
+  const old = Number(await readFile(pidFile, 'utf8').catch((e) => { if (hasErrno(e, 'ENOENT')) return ''; throw e; }));
+  // A pid file a kill -9 left names a dead process, or by now another program: only a live berthd refuses.
+  if (old && old !== process.pid && (await isBerthd(old))) throw new Error(`pid file found, ensure berthd is not running or delete ${pidFile}`);
+  await writeFileAtomic(pidFile, String(process.pid));
   await protectDaemonFromOom();
   const engine = await wireEngine(cfg);
   const servers: import('node:http').Server[] = [];

@@ -15,7 +15,7 @@ import { forgetVolumes, mountPointsOf, releaseMounts, volumeNames } from './moun
 import type { ContainerRecord } from './types';
 import { releasePorts, restorePorts } from './ports-lifecycle';
 import { syncLinkFirewall } from './etc-setup';
-import { collectOrphans, leftBuildSteps, settlePause } from './recover-containers';
+import { clearRemoval, collectOrphans, leftToRemove, markRemoval, settlePause } from './recover-containers';
 import { noteRecovery } from '../../lib/recovery-log';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -83,9 +83,9 @@ export class ContainerService {
       } catch (e) { log.warn('log keeper not resumed', { id: rec.id, error: String(e) }); }
     }
     await collectOrphans(this.ctx);
-    for (const id of leftBuildSteps(this.ctx)) {
-      await this.remove(id, { force: true, volumes: true });
-      noteRecovery('rolled back', `build step container ${id}`);
+    for (const r of await leftToRemove(this.ctx)) {
+      await this.remove(r.id, { force: true, volumes: r.volumes });
+      noteRecovery(r.action, r.what);
     }
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy.Name;
@@ -333,6 +333,7 @@ export class ContainerService {
     if (this.removing.has(rec.id)) throw new Conflict(`removal of container ${ref} is already in progress`);
     this.removing.add(rec.id);
     try {
+      await markRemoval(this.ctx, rec.id, !!opts.volumes);
       // A start that held the lock when this began leaves the container running: kill again.
       for (let gone = false; !gone;) {
         if (rec.state.status === 'running' || rec.state.status === 'paused') {
@@ -349,6 +350,7 @@ export class ContainerService {
       }
     } finally {
       this.removing.delete(rec.id);
+      if (this.store.find(rec.id)) await clearRemoval(this.ctx, rec.id);
     }
   }
 

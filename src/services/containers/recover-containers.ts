@@ -3,11 +3,11 @@
  * state, container layers, bundles, attach sockets and exit files of containers that are
  * gone or not running. Runs after the records are loaded and reconciled with the runtime.
  */
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hasErrno } from '../../errdefs';
 import { log } from '../../lib/logger';
-import { noteRecovery } from '../../lib/recovery-log';
+import { noteRecovery, type RecoveryAction } from '../../lib/recovery-log';
 import type { ContainerContext } from './deps';
 import { bundleDir, exitDir, socketDir } from './start-container';
 import type { ContainerRecord } from './types';
@@ -52,17 +52,53 @@ export async function collectOrphans(ctx: ContainerContext): Promise<void> {
   }
 }
 
-/** The IDs of the build-step containers a crashed build left (to be removed by the caller). */
-export function leftBuildSteps(ctx: ContainerContext): string[] {
-  return ctx.store.all().filter((r) => r.config.Labels?.[BUILD_STEP_LABEL] !== undefined).map((r) => r.id);
+/** The marker a remove leaves in a container's dir until the record is gone: its content is `volumes` or ''. */
+const removal = (ctx: ContainerContext, id: string) => join(ctx.store.dir(id), 'removal');
+
+/** Notes that the container is being removed (completed at the next start if berthd dies first). */
+export const markRemoval = (ctx: ContainerContext, id: string, volumes: boolean) => writeFile(removal(ctx, id), volumes ? 'volumes' : '');
+export const clearRemoval = (ctx: ContainerContext, id: string) => rm(removal(ctx, id), { force: true });
+
+/** A container start-up recovery removes, and what it logs for it. */
+export interface LeftToRemove { id: string; volumes: boolean; action: RecoveryAction; what: string }
+
+/**
+ * The containers a crash left that must go: those a remove was under way for (completed),
+ * auto-remove ones that exited (completed, as dockerd does at start) and the step containers
+ * of a build that died (rolled back).
+ */
+export async function leftToRemove(ctx: ContainerContext): Promise<LeftToRemove[]> {
+  const out: LeftToRemove[] = [];
+  for (const r of ctx.store.all()) {
+    const marked = await readFile(removal(ctx, r.id), 'utf8').catch((e) => { if (hasErrno(e, 'ENOENT')) return undefined; throw e; });
+    if (marked !== undefined) out.push({ id: r.id, volumes: marked === 'volumes', action: 'completed', what: `removal of container ${r.id}` });
+    else if (r.hostConfig.AutoRemove && r.state.status === 'exited') out.push({ id: r.id, volumes: true, action: 'completed', what: `removal of auto-remove container ${r.id}` });
+    else if (r.config.Labels?.[BUILD_STEP_LABEL] !== undefined) out.push({ id: r.id, volumes: true, action: 'rolled back', what: `build step container ${r.id}` });
+  }
+  return out;
 }
 
 /** The marker a commit leaves in a container's dir while it holds the container paused. */
 const commitPause = (ctx: ContainerContext, id: string) => join(ctx.store.dir(id), 'commit-pause');
 
+/** Commits under way per marker: concurrent commits of one container share one pause and one marker. */
+const commitsPausing = new Map<string, number>();
+
 /** Notes that a commit pauses the container now (to be undone if berthd dies before the commit ends). */
-export const markCommitPause = (ctx: ContainerContext, id: string) => writeFile(commitPause(ctx, id), '');
-export const clearCommitPause = (ctx: ContainerContext, id: string) => rm(commitPause(ctx, id), { force: true });
+export async function markCommitPause(ctx: ContainerContext, id: string): Promise<void> {
+  const path = commitPause(ctx, id);
+  commitsPausing.set(path, (commitsPausing.get(path) ?? 0) + 1);
+  await writeFile(path, '');
+}
+
+/** The commit is done with the container; the marker goes with the last commit that held it. */
+export async function clearCommitPause(ctx: ContainerContext, id: string): Promise<void> {
+  const path = commitPause(ctx, id);
+  const left = (commitsPausing.get(path) ?? 1) - 1;
+  if (left > 0) { commitsPausing.set(path, left); return; }
+  commitsPausing.delete(path);
+  await rm(path, { force: true });
+}
 
 /**
  * Makes a live container's record agree with its runtime: a pause a commit held is undone
