@@ -77,6 +77,11 @@ test("berthd's socket and data root are not visible inside unless bind-mounted o
   assert.equal(out, '');
   const sockets = await inside(['run', '--rm', 'busybox', 'sh', '-c', 'find / -xdev -type s 2>/dev/null; true']);
   assert.equal(sockets, '', 'no unix socket at all in a fresh rootfs');
+  // host network or host pid namespaces do not show it either: berthd's /proc entries are ptrace-guarded
+  const pid = d.proc!.pid!;
+  const hostNs = await inside(['run', '--rm', '--network', 'host', '--pid', 'host', 'busybox', 'sh', '-c',
+    `test -e ${d.socket} && echo seen; ls /proc/${pid}/root/ >/dev/null 2>&1 && echo root-read; ls -l /proc/${pid}/fd/ 2>/dev/null | grep -q -- '->' && echo fds-read; cat /proc/${pid}/environ >/dev/null 2>&1 && echo environ-read; true`]);
+  assert.equal(hostNs, '');
   const mounted = await inside(['run', '--rm', '-v', `${d.socket}:/var/run/docker.sock`, 'busybox', 'sh', '-c', 'test -S /var/run/docker.sock && echo socket']);
   assert.equal(mounted, 'socket\n', 'bind-mounted on purpose, it is there');
 });
