@@ -158,7 +158,7 @@ test('a machine crash at any point of a record write leaves the old record or th
         const r = await crashRun(join(base, 'run'), at, mode, seed);
         assert.ok(r.ok, r.why);
       },
-    ), { numRuns: 300 });
+    ), { numRuns: 100 });
   } finally {
     await rm(base, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { Conflict } from '../../errdefs';
 import { shortId } from '../../lib/ids';
 import type { Digest } from '../../lib/digest';
 import { familiar, formatFull, parseNormalized, parseReference } from '../../core/images';
-import type { ImageStore } from './image-store';
+import type { ImageStore, StoredImage } from './image-store';
 import { resolveImage } from './image-resolve';
 
 export interface RemoveOptions { force?: boolean; noprune?: boolean }
@@ -74,8 +74,18 @@ function conflictError(id: string, c: DeleteConflict): Conflict {
  * Unless noprune, untagged parents nothing else holds go too.
  */
 export async function removeImage(deps: RemoveDeps, ref: string, opts: RemoveOptions): Promise<DeleteItem[]> {
+  const img = resolveImage(deps.store, ref);
+  // recorded first: a crash between the names going and the record going is completed at start
+  await deps.store.markRemoval(img.id);
+  try {
+    return await untagAndDelete(deps, img, ref, opts);
+  } finally {
+    await deps.store.clearRemoval(img.id);
+  }
+}
+
+async function untagAndDelete(deps: RemoveDeps, img: StoredImage, ref: string, opts: RemoveOptions): Promise<DeleteItem[]> {
   const { store } = deps;
-  const img = resolveImage(store, ref);
   const records: DeleteItem[] = [];
   let refs = store.refs.referencesOf(img.id);
   let untaggedByName = false;

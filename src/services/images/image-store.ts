@@ -1,8 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hexOf, type Digest } from '../../lib/digest';
-import { writeJsonAtomic } from '../../lib/atomic-file';
-import { loadImages, recoverImageStore } from './recover-images';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-file';
+import { loadImages, recoverImageStore, REMOVING } from './recover-images';
 import { chainIdOf, chainIds, imageIdOf, type ImageConfig, type ImageMeta } from '../../core/images';
 import { LocalBlobStore, ReferenceStore } from '../../plugins/content-local';
 import { OverlayContainerLayers, OverlayLayerStore } from '../../plugins/snapshotter-overlay';
@@ -43,7 +43,7 @@ export class ImageStore {
     await this.layers.init();
     await mkdir(this.dbDir, { recursive: true });
     await loadImages(this, this.dbDir);
-    await recoverImageStore(this);
+    await recoverImageStore(this, this.dbDir);
   }
 
   async sizeOf(config: ImageConfig): Promise<number> {
@@ -75,6 +75,15 @@ export class ImageStore {
     const img: StoredImage = { id, config, meta, size: await this.sizeOf(config) };
     this.images.set(id, img);
     return img;
+  }
+
+  /** Records that image id is being removed (recover-images completes a removal a crash cut short). */
+  markRemoval(id: Digest): Promise<void> {
+    return writeFileAtomic(join(this.dbDir, `${hexOf(id)}${REMOVING}`), '');
+  }
+
+  async clearRemoval(id: Digest): Promise<void> {
+    await rm(join(this.dbDir, `${hexOf(id)}${REMOVING}`), { force: true });
   }
 
   async saveMeta(img: StoredImage): Promise<void> {

@@ -11,7 +11,28 @@ import type { Digest } from '../../lib/digest';
 import { isAtomicTemp, readJson } from '../../lib/atomic-file';
 import { noteRecovery, quarantine } from '../../lib/recovery-log';
 import { hasErrno, isNotFound } from '../../errdefs';
-import type { ImageStore, StoredImage } from './image-store';
+
+interface Img { id: Digest; config: ImageConfig; meta: ImageMeta; size: number }
+
+/** What recovery uses of the image store (ImageStore), kept narrow so neither imports the other. */
+export interface RecoverableImageStore {
+  readonly dataRoot: string;
+  readonly images: Map<Digest, Img>;
+  readonly blobs: { path(digest: string): string };
+  readonly refs: { all(): Array<[string, string]>; get(ref: string): string | undefined; set(ref: string, id: string): Promise<void>; delete(ref: string): Promise<boolean> };
+  readonly layers: {
+    readonly root: string;
+    get(chainId: string): Promise<{ link: string; size: number; diffDir: string }>;
+    lowerOf(chainId: string): Promise<string[]>;
+    list(): Promise<string[]>;
+    remove(chainId: string): Promise<void>;
+  };
+  readonly containers: { list(): Promise<string[]>; record(id: string): Promise<{ imageId: string }> };
+  sizeOf(config: ImageConfig): Promise<number>;
+  delete(id: Digest): Promise<string[]>;
+  saveMeta(img: Img): Promise<void>;
+  collectGarbage(): Promise<string[]>;
+}
 
 const exists = (p: string) => stat(p).then(() => true, (e) => { if (hasErrno(e, 'ENOENT')) return false; throw e; });
 
@@ -19,7 +40,7 @@ const exists = (p: string) => stat(p).then(() => true, (e) => { if (hasErrno(e, 
  * Whether the layer of chainId is whole: its metadata readable and every dir of its
  * `lower` list present (a machine crash may cut files that were never synced).
  */
-async function layerWhole(store: ImageStore, chainId: string): Promise<boolean> {
+async function layerWhole(store: RecoverableImageStore, chainId: string): Promise<boolean> {
   try {
     const info = await store.layers.get(chainId);
     if (!info.link || !Number.isFinite(info.size) || !(await exists(info.diffDir))) return false;
@@ -34,7 +55,7 @@ async function layerWhole(store: ImageStore, chainId: string): Promise<boolean> 
 }
 
 /** Reads one image record; undefined (with the record moved aside or dropped) when it cannot stand. */
-async function readImage(store: ImageStore, dbDir: string, file: string, id: Digest): Promise<StoredImage | undefined> {
+async function readImage(store: RecoverableImageStore, dbDir: string, file: string, id: Digest): Promise<Img | undefined> {
   const path = join(dbDir, file);
   let meta: ImageMeta;
   let config: ImageConfig;
@@ -63,8 +84,35 @@ async function readImage(store: ImageStore, dbDir: string, file: string, id: Dig
   return { id, config, meta, size: await store.sizeOf(config) };
 }
 
+/** The marker of an image removal under way: `<dbDir>/<hex>.removing` (ImageStore.markRemoval). */
+export const REMOVING = '.removing';
+
+/**
+ * An rmi cut short: an image left without names that nothing uses (no child image, no
+ * container) was on its way out, and goes; one that still has a name or a user stays, as the
+ * removal would have left it.
+ */
+async function completeRemovals(store: RecoverableImageStore, dbDir: string): Promise<void> {
+  const users = new Set<string>();
+  for (const c of await store.containers.list()) {
+    const rec = await store.containers.record(c).catch((e) => { if (isNotFound(e)) return undefined; throw e; });
+    if (rec) users.add(rec.imageId);
+  }
+  for (const name of await readdir(dbDir)) {
+    if (!name.endsWith(REMOVING)) continue;
+    const id = `sha256:${name.slice(0, -REMOVING.length)}` as Digest;
+    const nameless = !store.refs.all().some(([, v]) => v === id);
+    const child = [...store.images.values()].some((i) => i.meta.parent === id);
+    if (store.images.has(id) && nameless && !child && !users.has(id)) {
+      await store.delete(id);
+      noteRecovery('completed', `removal of image ${id}`);
+    }
+    await rm(join(dbDir, name), { force: true });
+  }
+}
+
 /** Loads the image records of dbDir into store.images; a record that cannot stand never stops it. */
-export async function loadImages(store: ImageStore, dbDir: string): Promise<void> {
+export async function loadImages(store: RecoverableImageStore, dbDir: string): Promise<void> {
   for (const name of await readdir(dbDir)) {
     if (isAtomicTemp(name)) { await rm(join(dbDir, name), { force: true }); continue; }
     const m = /^([a-f0-9]{64})\.json$/.exec(name);
@@ -80,7 +128,7 @@ export async function loadImages(store: ImageStore, dbDir: string): Promise<void
  * image or container needs (layers and blobs of an ingest cut short, or of an image rolled
  * back) is removed.
  */
-export async function recoverImageStore(store: ImageStore): Promise<void> {
+export async function recoverImageStore(store: RecoverableImageStore, dbDir: string): Promise<void> {
   for (const img of store.images.values()) {
     if (!img.meta.pendingNames) continue;
     for (const name of img.meta.pendingNames) {
@@ -95,6 +143,7 @@ export async function recoverImageStore(store: ImageStore): Promise<void> {
     delete img.meta.pendingNames;
     await store.saveMeta(img);
   }
+  await completeRemovals(store, dbDir);
   for (const [ref, id] of store.refs.all()) {
     if (store.images.has(id as Digest)) continue;
     await store.refs.delete(ref);
