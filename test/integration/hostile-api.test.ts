@@ -169,6 +169,14 @@ test('names with / and .. are refused or kept as names, never used as paths', as
     const r = await d.api(method, path);
     assert.deepEqual([r.status, r.json?.message], [status, message], `${method} ${path}`);
   }
+  // an import named with .. is refused before anything is read, in Docker's words
+  for (const [q, message] of [
+    [`repo=../../${MARK}`, 'invalid reference format'], [`repo=a/../${MARK}`, 'invalid reference format'],
+    [`repo=${MARK}/..`, 'invalid reference format'], [`repo=${MARK}&tag=../x`, 'invalid tag format'],
+  ]) {
+    const r = await d.api('POST', `/images/create?fromSrc=-&${q}`, 'not a tar', { 'Content-Type': 'application/x-tar' });
+    assert.deepEqual([r.status, r.json?.message], [400, message], q);
+  }
   // Docker takes any network name (it is never a path): so does berthd, and it stays a name.
   for (const n of [`../../${MARK}`, `${MARK}/x`, '..']) {
     const r = await d.api('POST', '/networks/create', { Name: n });
