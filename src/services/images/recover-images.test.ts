@@ -29,11 +29,13 @@ test('an rmi cut short after its names went removes the image; one that kept a n
   const gone = await a.add(config(1));
   const kept = await a.add(config(2));
   await a.refs.set('docker.io/library/kept:1', kept.id);
+  await a.refs.set(`docker.io/library/gone@sha256:${'d'.repeat(64)}`, gone.id); // its tag went, its digest name not yet
   await a.markRemoval(gone.id);
   await a.markRemoval(kept.id);
   const b = new ImageStore(root);
   await b.init();
   assert.equal(b.images.has(gone.id), false);
+  assert.deepEqual(b.refs.all().map(([k]) => k), ['docker.io/library/kept:1']);
   assert.equal(b.images.has(kept.id), true);
   assert.deepEqual((await readdir(join(root, 'image', 'imagedb'))).sort(), [`${hexOf(kept.id)}.json`]);
 }));

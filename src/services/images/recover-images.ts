@@ -88,9 +88,9 @@ async function readImage(store: RecoverableImageStore, dbDir: string, file: stri
 export const REMOVING = '.removing';
 
 /**
- * An rmi cut short: an image left without names that nothing uses (no child image, no
- * container) was on its way out, and goes; one that still has a name or a user stays, as the
- * removal would have left it.
+ * An rmi cut short: an image left without tags that nothing uses (no child image, no
+ * container) was on its way out (its digest names go after its tags), and goes with its
+ * digest names; one that still has a tag or a user stays, as the removal would have left it.
  */
 async function completeRemovals(store: RecoverableImageStore, dbDir: string): Promise<void> {
   const users = new Set<string>();
@@ -101,9 +101,10 @@ async function completeRemovals(store: RecoverableImageStore, dbDir: string): Pr
   for (const name of await readdir(dbDir)) {
     if (!name.endsWith(REMOVING)) continue;
     const id = `sha256:${name.slice(0, -REMOVING.length)}` as Digest;
-    const nameless = !store.refs.all().some(([, v]) => v === id);
+    const names = store.refs.all().filter(([, v]) => v === id).map(([k]) => k);
     const child = [...store.images.values()].some((i) => i.meta.parent === id);
-    if (store.images.has(id) && nameless && !child && !users.has(id)) {
+    if (store.images.has(id) && names.every((n) => n.includes('@')) && !child && !users.has(id)) {
+      for (const n of names) await store.refs.delete(n);
       await store.delete(id);
       noteRecovery('completed', `removal of image ${id}`);
     }
