@@ -165,6 +165,16 @@ test('the same tars as build contexts: the build is refused or copies inside the
   assert.deepEqual((await d.api('GET', '/containers/json?all=1')).json, [], 'no build step container left');
 });
 
+test('a Dockerfile named outside the context is a 400 in moby\'s words', async () => {
+  const context = await tarOf([{ name: 'Dockerfile', body: 'FROM busybox\n' }]);
+  for (const name of ['../../etc/passwd', 'a/../../Dockerfile', `${'x'.repeat(5000)}`]) {
+    const r = await post(`/v1.41/build?dockerfile=${encodeURIComponent(name)}`, context, 'application/x-tar');
+    assert.deepEqual([r.status, JSON.parse(r.body).message], [400, `forbidden path outside the build context: ${name} ()`]);
+  }
+  const abs = await post('/v1.41/build?dockerfile=/etc/passwd', context, 'application/x-tar');
+  assert.deepEqual([abs.status, JSON.parse(abs.body).message], [404, 'Cannot locate specified Dockerfile: /etc/passwd']);
+});
+
 test('no request failed with a 500 and nothing went uncaught', () => {
   assert.doesNotMatch(d.log, /msg="(request failed|uncaught exception)"|level=fatal/);
 });

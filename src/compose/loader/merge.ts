@@ -32,11 +32,10 @@ const AS_MAPS: Record<string, (v: unknown) => Doc> = {
 const targetOf = (v: unknown) => (isMap(v) ? String(v.target) : String(v).split(':')[1] ?? String(v));
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
-/** Keys are defined, not assigned: a key `__proto__` stays a key. */
 function mergeMaps(a: Doc, b: Doc): Doc {
-  const out = new Map(Object.entries(a));
-  for (const [k, v] of Object.entries(b)) out.set(k, isMap(out.get(k)) && isMap(v) ? mergeMaps(out.get(k) as Doc, v) : v);
-  return Object.fromEntries(out);
+  const out: Doc = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Doc, v) : v;
+  return out;
 }
 
 export function mergeService(base: Doc, over: Doc): Doc {
@@ -66,12 +65,11 @@ export function mergeDocuments(docs: Doc[]): Doc {
   for (const doc of docs) {
     for (const [k, v] of Object.entries(doc)) {
       if (k === 'services' && isMap(v)) {
-        const services = new Map(Object.entries((out.services as Doc) ?? {}));
+        const services = { ...((out.services as Doc) ?? {}) };
         for (const [name, svc] of Object.entries(v)) {
-          const old = services.get(name);
-          services.set(name, isMap(old) && isMap(svc) ? mergeService(old, svc) : svc);
+          services[name] = isMap(services[name]) && isMap(svc) ? mergeService(services[name] as Doc, svc) : svc;
         }
-        out.services = Object.fromEntries(services);
+        out.services = services;
       } else out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Doc, v) : v;
     }
   }

@@ -10,6 +10,7 @@ import { sendJson, startJsonStream } from '../respond';
 import { apiAtLeast, parseBool, parseFilters } from '../../engine-api';
 import { findBerthError, InvalidArgument, NotImplemented } from '../../errdefs';
 import type { BuildOptions, BuildService } from '../../services/build';
+import { safeRelPath } from '../../lib/tar';
 
 function jsonParam<T>(ctx: RouteContext, name: string, what: string, check: (v: unknown) => boolean): T | undefined {
   const raw = ctx.query.get(name);
@@ -23,6 +24,15 @@ function jsonParam<T>(ctx: RouteContext, name: string, what: string, check: (v: 
 }
 
 const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** moby's words for a `dockerfile` that names a path outside the context: refused before the context is read. */
+function dockerfileParam(name: string | null): string | undefined {
+  if (!name) return undefined;
+  try { safeRelPath(name); } catch (err) {
+    throw new InvalidArgument(`forbidden path outside the build context: ${name} ()`, { cause: err });
+  }
+  return name;
+}
 
 /** The build options from the query, as moby's newImageBuildOptions reads them. */
 export function buildOptionsOf(ctx: RouteContext): BuildOptions {
@@ -39,7 +49,7 @@ export function buildOptionsOf(ctx: RouteContext): BuildOptions {
   const networkMode = q.get('networkmode') || undefined;
   return {
     tags: q.getAll('t').filter(Boolean),
-    dockerfile: q.get('dockerfile') || undefined,
+    dockerfile: dockerfileParam(q.get('dockerfile')),
     buildArgs: new Map(Object.entries(args)),
     target: q.get('target') || undefined,
     noCache: parseBool(q.get('nocache')),
