@@ -52,7 +52,11 @@ export class Router {
       pathMatched = true;
       if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) continue;
       const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      r.keys.forEach((k, i) => {
+        try { params[k] = decodeURIComponent(m[i + 1]); } catch (err) {
+          throw new InvalidArgument(`invalid URL escape ${JSON.stringify(/%.{0,2}/.exec(m[i + 1].replace(/%[0-9a-fA-F]{2}/g, ''))?.[0] ?? m[i + 1])}`, { cause: err });
+        }
+      });
       return { handler: r.handler, params };
     }
     return { pathMatched };

@@ -64,6 +64,8 @@ test('huge query strings under the limit are answered, not crashed on', async ()
   const list = await d.api('GET', `/containers/json?all=1&${Array.from({ length: 20_000 }, (_, i) => `k${i}=v`).join('&')}`);
   assert.equal(list.status, 200);
   assert.equal((await d.api('GET', '/containers/json?filters=%ZZ')).status, 400);
+  const escape = await d.api('GET', '/containers/%ZZ/json');
+  assert.deepEqual([escape.status, escape.json.message], [400, 'invalid URL escape "%ZZ"']);
   await alive();
 });
 

@@ -174,5 +174,14 @@ test('hostile tars put into a container: refused with a 400 or kept inside it', 
   // the absolute name landed under the target directory, as Docker puts it, and the skipped device node left it alone
   assert.equal((await request('HEAD', archive('hcp3', `/tmp/tmp/${MARK}-dropped`))).status, 200);
   assert.equal((await request('HEAD', archive('hcp3', '/tmp/h2'))).status, 404);
+  // paths no file can have: a 400, not the 500 with a host path Docker 20.10 answers
+  for (const [method, path, message] of [
+    ['GET', '/etc\0/passwd', /it holds a NUL byte/], ['PUT', '/tmp\0x', /it holds a NUL byte/],
+    ['GET', 'a/'.repeat(3000), /file name too long/], ['HEAD', `/${'a'.repeat(300)}`, undefined],
+  ] as const) {
+    const r = await request(method, archive('hcp3', path), method === 'PUT' ? await tarOf([{ name: 'x', body: 'x' }]) : undefined);
+    assert.equal(r.status, 400, `${method} ${path.slice(0, 20)}: ${r.body}`);
+    if (message) assert.match(JSON.parse(r.body.toString()).message, message);
+  }
   assert.doesNotMatch(d.log, /msg="(request failed|uncaught exception)"|level=fatal/);
 });

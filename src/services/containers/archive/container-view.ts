@@ -65,6 +65,7 @@ export interface Resolved {
  * InvalidArgument after 40 symlinks (a loop).
  */
 export async function resolvePath(view: ContainerView, path: string, opts: ResolveOptions = {}): Promise<Resolved> {
+  if (path.includes('\0')) throw new InvalidArgument(`invalid path ${JSON.stringify(path)}: it holds a NUL byte`);
   const pending = cleanContainerPath(path).split('/').filter(Boolean);
   const done: string[] = [];
   let links = 0;
@@ -80,6 +81,7 @@ export async function resolvePath(view: ContainerView, path: string, opts: Resol
     let st;
     try { st = await lstat(hostPathOf(view, cur)); } catch (err) {
       if (hasErrno(err, 'ENOENT') || hasErrno(err, 'ENOTDIR')) continue; // created later, or a mount below it
+      if (hasErrno(err, 'ENAMETOOLONG')) throw new InvalidArgument(`invalid path ${JSON.stringify(path.slice(0, 64) + '...')}: file name too long`, { cause: err });
       throw err;
     }
     if (!st.isSymbolicLink() || (isLast && !opts.followFinal)) continue;
