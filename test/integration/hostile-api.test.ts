@@ -190,6 +190,39 @@ test('names with / and .. are refused or kept as names, never used as paths', as
   await alive();
 });
 
+test('property: create bodies of the right shape with any values are answered without a 500', async () => {
+  const fc = await import('fast-check');
+  const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '/', '..', '../../x', 'a/../b', '/etc:/x', 'x'.repeat(300), 'busybox', 'host', 'none', 'container:x'));
+  const int = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53) + 1, 4, 1024));
+  const strs = fc.array(str, { maxLength: 3 });
+  const strMap = fc.dictionary(str, str, { maxKeys: 3 });
+  // each field is left out most of the time, so that bodies get past the first check they fail
+  const some = <T>(arb: import('fast-check').Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: arb, weight: 1 });
+  const hostConfig = fc.record({
+    Memory: some(int), MemorySwap: some(int), CpuShares: some(int), NanoCpus: some(int), CpuQuota: some(int), CpuPeriod: some(int),
+    PidsLimit: some(int), ShmSize: some(int), OomScoreAdj: some(int), BlkioWeight: some(fc.integer({ min: 0, max: 65535 })),
+    CpusetCpus: some(str), Binds: some(strs), Dns: some(strs), ExtraHosts: some(strs), CapAdd: some(strs), CapDrop: some(strs),
+    SecurityOpt: some(strs), NetworkMode: some(str), IpcMode: some(str), PidMode: some(str), UTSMode: some(str), Tmpfs: some(strMap),
+    Sysctls: some(strMap), RestartPolicy: some(fc.record({ Name: str, MaximumRetryCount: int }, { requiredKeys: [] })), Privileged: some(fc.boolean()),
+    PortBindings: some(fc.dictionary(str, fc.array(fc.record({ HostIp: str, HostPort: str }, { requiredKeys: [] }), { maxLength: 2 }), { maxKeys: 2 })),
+    Mounts: some(fc.array(fc.record({ Type: fc.constantFrom('bind', 'volume', 'tmpfs', 'x'), Source: str, Target: str, ReadOnly: fc.boolean() }, { requiredKeys: [] }), { maxLength: 2 })),
+  });
+  const body = fc.record({
+    Image: fc.oneof({ arbitrary: fc.constant('busybox'), weight: 8 }, { arbitrary: str, weight: 1 }), Cmd: some(fc.oneof(str, strs)),
+    Entrypoint: some(fc.oneof(str, strs)), Env: some(strs), User: some(str), WorkingDir: some(str), Hostname: some(str), Labels: some(strMap),
+    StopSignal: some(str), StopTimeout: some(int), ExposedPorts: some(fc.dictionary(str, fc.constant({}), { maxKeys: 2 })),
+    Volumes: some(fc.dictionary(str, fc.constant({}), { maxKeys: 2 })), Healthcheck: some(fc.record({ Test: strs, Interval: int, Retries: int }, { requiredKeys: [] })),
+    HostConfig: hostConfig,
+  });
+  await fc.assert(fc.asyncProperty(body, fc.option(str, { nil: undefined }), async (b, name) => {
+    const r = await d.api('POST', `/containers/create${name === undefined ? '' : `?name=${encodeURIComponent(name)}`}`, b);
+    assert.ok(r.status < 500, `${r.status} ${r.body} for ${JSON.stringify(b)}`);
+    if (r.status === 201) assert.equal((await d.api('DELETE', `/containers/${r.json.Id}?force=1&v=1`)).status, 204);
+  }), { numRuns: 300, seed: process.pid });
+  await alive();
+  assert.deepEqual(strays(), []);
+});
+
 test('after all of it berthd runs and nothing was written outside its data root', async () => {
   await alive();
   assert.deepEqual(strays(), []);
