@@ -103,6 +103,9 @@ test('bodies that are not JSON are a 400 on every JSON endpoint', async () => {
     const r = await d.api('POST', '/containers/create', body);
     assert.deepEqual([r.status, r.json.message], [400, `invalid JSON: ${words}`]);
   }
+  // a body past 16 MiB is refused without holding it all
+  const huge = await d.api('POST', '/containers/create', `{"Image":"busybox","Labels":{"a":"${'x'.repeat(20 << 20)}"}}`);
+  assert.deepEqual([huge.status, huge.json.message], [400, `invalid JSON: request body exceeds ${16 << 20} bytes`]);
   const nul = await d.api('POST', '/containers/create', 'null');
   assert.deepEqual([nul.status, nul.json.message], [400, 'Config cannot be empty in order to create a container']);
   await alive();
