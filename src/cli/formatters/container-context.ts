@@ -47,7 +47,7 @@ export function containerContext(c: ContainerSummary, opts: { trunc: boolean; no
       return sv !== '0B' ? `${srw} (virtual ${sv})` : srw;
     },
     Labels: () => Object.keys(labels).map((k) => `${k}=${labels[k]}`).join(','),
-    Label: (name: string) => labels[name] ?? '',
+    Label: (name: string) => (Object.hasOwn(labels, name) ? labels[name] : ''), // not Object.prototype's members
     Mounts: () => (c.Mounts ?? []).map((m) => (m.Name ? (opts.trunc ? ellipsis(m.Name, 15) : m.Name) : m.Source ?? '')).join(','),
     LocalVolumes: () => String((c.Mounts ?? []).filter((m) => m.Type === 'volume').length),
     Networks: () => Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),

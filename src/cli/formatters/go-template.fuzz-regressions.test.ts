@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { GO_TYPE, renderTemplate, TemplateError } from './go-template';
+import { containerContext } from './container-context';
 
 const data = { Name: '/web', Count: 3, Big: 1e21, Labels: { a: '1' }, List: ['x'] };
 const fails = (tpl: string, message: string) => assert.throws(() => renderTemplate(tpl, data), (err) => {
@@ -56,6 +57,8 @@ test('Object.prototype members are neither functions nor fields, and contexts pr
   assert.equal(renderTemplate('{{index .Labels "constructor"}}|{{index .List 0}}', data), '<no value>|x');
   const ctx = { ID: 'abc', Names: () => 'web', [GO_TYPE]: '*formatter.ContainerContext' };
   assert.equal(renderTemplate('{{.}} {{.Names}}', ctx), 'map[ID:abc] web');
+  const ps = containerContext({ Id: 'a'.repeat(64), Names: ['/web'], Labels: { a: '1' } } as unknown as Parameters<typeof containerContext>[0], { trunc: true });
+  assert.equal(renderTemplate('{{.Label "a"}}|{{.Label "constructor"}}|{{.Label "toString"}}', ps), '1||');
   assert.throws(() => renderTemplate('{{index . "Names"}}', ctx), { message: "template: :1: error calling index: can't index item of type *formatter.ContainerContext" });
 });
 

@@ -28,7 +28,7 @@ export function networkContext(n: NetworkResource & { EnableIPv4?: boolean }, op
     IPv6: () => String(n.EnableIPv6),
     Internal: () => String(n.Internal),
     Labels: () => Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(','),
-    Label: (name: string) => labels[name] ?? '',
+    Label: (name: string) => (Object.hasOwn(labels, name) ? labels[name] : ''), // not Object.prototype's members
     CreatedAt: () => goTimeOfRfc3339(n.Created),
     [GO_TYPE]: '*formatter.networkContext',
   };

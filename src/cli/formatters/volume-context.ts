@@ -39,7 +39,7 @@ export function volumeContext(v: VolumeInfo): Record<string, unknown> {
     Scope: v.Scope,
     Mountpoint: v.Mountpoint,
     Labels: () => Object.entries(labels).map(([k, val]) => `${k}=${val}`).join(','),
-    Label: (name: string) => labels[name] ?? '',
+    Label: (name: string) => (Object.hasOwn(labels, name) ? labels[name] : ''), // not Object.prototype's members
     Links: () => (v.UsageData ? String(v.UsageData.RefCount) : 'N/A'),
     Size: () => (v.UsageData ? humanSize4(v.UsageData.Size) : 'N/A'),
     Group: () => 'N/A',
