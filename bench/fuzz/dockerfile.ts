@@ -84,6 +84,14 @@ function checkLine(what: string, line: number, lines: number): void {
   if (!Number.isInteger(line) || line < 1 || line > lines) throw new Error(`${what} line ${line} outside 1..${lines}`);
 }
 
+/** fn(text) returns, or fails at a line of the file; twice, the same. */
+function parsedOnce<T>(text: string, fn: (text: string) => T): T | undefined {
+  const { value, error } = returnsOrDeclares(() => fn(text), parserDeclared);
+  if (error instanceof DockerfileParseError) checkLine('error', error.line, lineCount(text));
+  if (value !== undefined) sameJson('two parses', value, fn(text));
+  return value;
+}
+
 export const dockerfileTarget: FuzzTarget = {
   name: 'dockerfile',
   module: 'src/builder/dockerfile/',
@@ -92,11 +100,9 @@ export const dockerfileTarget: FuzzTarget = {
       name: 'parse',
       arbitrary: dockerfileInput,
       check(text: string) {
-        const lines = lineCount(text);
-        const { value, error } = returnsOrDeclares(() => parse(text), parserDeclared);
-        if (error instanceof DockerfileParseError) checkLine('error', error.line, lines);
+        const value = parsedOnce(text, parse);
         if (!value) return;
-        sameJson('two parses', value, parse(text));
+        const lines = lineCount(text);
         let last = 0;
         for (const node of value.ast.children) {
           checkLine('node start', node.startLine, lines);
@@ -111,11 +117,9 @@ export const dockerfileTarget: FuzzTarget = {
       name: 'instructions',
       arbitrary: dockerfileInput,
       check(text: string) {
-        const lines = lineCount(text);
-        const { value, error } = returnsOrDeclares(() => parseDockerfile(text), parserDeclared);
-        if (error instanceof DockerfileParseError) checkLine('error', error.line, lines);
+        const value = parsedOnce(text, parseDockerfile);
         if (!value) return;
-        sameJson('two parses', value, parseDockerfile(text));
+        const lines = lineCount(text);
         for (const instr of [...value.metaArgs, ...value.stages.flatMap((s) => [s.from, ...s.commands])]) {
           checkLine('instruction', instr.line, lines);
           if (typeof instr.kind !== 'string') throw new Error(`an instruction without a kind: ${JSON.stringify(instr)}`);

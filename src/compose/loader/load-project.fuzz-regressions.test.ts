@@ -25,8 +25,10 @@ const invalid = (message: RegExp) => (err: unknown) => isInvalidArgument(err) &&
 test('x- keys in the top-level sections are extensions, not objects to load', () => withProject((load) => {
   const p = load('services:\n  web: {image: busybox}\n  x-note: {anything: 1}\nconfigs:\n  x-ext: null\nnetworks:\n  x-n: 3\n');
   assert.deepEqual(Object.keys(p.services), ['web']);
-  assert.deepEqual(p.configs, {});
+  assert.deepEqual(Object.keys(p.configs), []);
   assert.deepEqual(Object.keys(p.networks), ['default']);
+  const u = load('services:\n  web:\n    image: busybox\n    ulimits:\n      nofile: {soft: 1, hard: 2}\n      x-ext: null\n');
+  assert.deepEqual(u.services.web.ulimits, { nofile: { soft: 1, hard: 2 } });
 }));
 
 test('names of Object.prototype members are not defined services, networks, volumes or secrets', () => withProject((load) => {
@@ -35,6 +37,15 @@ test('names of Object.prototype members are not defined services, networks, volu
   assert.throws(() => load('services:\n  web: {image: x, networks: [toString]}\n'), invalid(/refers to undefined network toString$/));
   assert.throws(() => load('services:\n  web: {image: x, volumes: ["constructor:/data"]}\n'), invalid(/refers to undefined volume constructor$/));
   assert.throws(() => load('services:\n  web: {image: x, secrets: [hasOwnProperty]}\n'), invalid(/refers to undefined secret hasOwnProperty$/));
+}));
+
+test('a service, network or variable named __proto__ is loaded like any other, not lost to the prototype', () => withProject((load) => {
+  const p = load('services:\n  __proto__: {image: busybox, environment: {__proto__: x}, networks: [__proto__]}\n  web: {image: busybox, depends_on: [__proto__]}\nnetworks:\n  __proto__: {}\n');
+  assert.deepEqual(Object.keys(p.services).sort(), ['__proto__', 'web']);
+  assert.equal(p.services.__proto__.image, 'busybox');
+  assert.deepEqual(Object.keys(p.services.__proto__.environment), ['__proto__']);
+  assert.deepEqual(Object.keys(p.networks).sort(), ['__proto__', 'default']);
+  assert.equal(p.networks.__proto__.name, 'p___proto__');
 }));
 
 test('port ranges are checked as go-connections does, not expanded into a RangeError', () => withProject((load) => {

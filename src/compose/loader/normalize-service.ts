@@ -60,6 +60,9 @@ export function parsePort(v: unknown): PortConfig[] {
   }));
 }
 
+/** Sets `k` as a data key even when it is `__proto__` (an assignment would set the prototype). */
+const define = <T>(o: Record<string, T>, k: string, v: T) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+
 const isPath = (s: string) => s.startsWith('.') || s.startsWith('/') || s.startsWith('~');
 const hostPath = (s: string, dir: string) => (s.startsWith('~') ? resolve(homedir(), s.slice(2)) : resolve(dir, s));
 
@@ -101,7 +104,7 @@ export function normalizeService(name: string, raw: Doc, ctx: { dir: string; loo
   const path = `services.${name}`;
   const env: Record<string, string | null> = { ...envFromFiles(raw.env_file, ctx.dir, ctx.lookup, path) };
   for (const [k, v] of Object.entries(listToMap(raw.environment))) {
-    env[k] = v === null ? ctx.lookup(k) ?? null : String(v);
+    define(env, k, v === null ? ctx.lookup(k) ?? null : String(v));
   }
   const depends: ServiceConfig['depends_on'] = {};
   const rawDeps = Array.isArray(raw.depends_on) ? Object.fromEntries(raw.depends_on.map((d: string) => [d, {}])) : raw.depends_on ?? {};
@@ -110,17 +113,18 @@ export function normalizeService(name: string, raw: Doc, ctx: { dir: string; loo
     if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
       throw new InvalidArgument(`${path}.depends_on.${dep}.condition must be one of service_started, service_healthy, service_completed_successfully`);
     }
-    depends[dep] = { condition, required: d?.required !== false };
+    define(depends, dep, { condition, required: d?.required !== false });
   }
   // a link is a dependency too, as in Docker Compose
-  for (const l of strings(raw.links)) depends[l.split(':')[0]] ??= { condition: 'service_started', required: true };
+  for (const l of strings(raw.links)) if (!Object.hasOwn(depends, l.split(':')[0])) define(depends, l.split(':')[0], { condition: 'service_started', required: true });
   const networks: ServiceConfig['networks'] = {};
   const rawNets = Array.isArray(raw.networks) ? Object.fromEntries(raw.networks.map((n: string) => [n, null])) : raw.networks ?? {};
-  for (const [n, cfg] of Object.entries<Doc | null>(rawNets)) networks[n] = { aliases: cfg?.aliases?.map(String), ipv4_address: cfg?.ipv4_address };
+  for (const [n, cfg] of Object.entries<Doc | null>(rawNets)) define(networks, n, { aliases: cfg?.aliases?.map(String), ipv4_address: cfg?.ipv4_address });
   const build = raw.build === undefined ? undefined : typeof raw.build === 'string' ? { context: raw.build } : raw.build;
   const ulimits: ServiceConfig['ulimits'] = {};
   for (const [k, u] of Object.entries<any>(raw.ulimits ?? {})) {
-    ulimits[k] = typeof u === 'object' ? { soft: Number(u.soft), hard: Number(u.hard) } : { soft: Number(u), hard: Number(u) };
+    if (k.startsWith('x-')) continue; // an extension, never validated
+    define(ulimits, k, typeof u === 'object' ? { soft: Number(u.soft), hard: Number(u.hard) } : { soft: Number(u), hard: Number(u) });
   }
   const hc = raw.healthcheck;
   let ports: PortConfig[];
