@@ -100,6 +100,8 @@ export class ImageStore {
   }
 
   private ingests = 0;
+  /** Ingests started so far: a GC whose view of what is live predates one must not act on it. */
+  private ingestsStarted = 0;
   private gcDeferred = false;
 
   /**
@@ -108,6 +110,7 @@ export class ImageStore {
    */
   async ingest<T>(fn: () => Promise<T>): Promise<T> {
     this.ingests++;
+    this.ingestsStarted++;
     try {
       return await fn();
     } finally {
@@ -124,6 +127,14 @@ export class ImageStore {
    * chain IDs freed (none while an ingest runs: GC is then deferred to its end).
    */
   async collectGarbage(): Promise<string[]> {
+    const started = this.ingestsStarted;
+    // an ingest that began after the live sets were taken (even one already done) may own what they miss
+    const stale = () => this.ingests > 0 || this.ingestsStarted !== started;
+    // deferred to the running ingest's end, or, when it has ended already, started over
+    const retry = async (freed: string[]) => {
+      if (this.ingests > 0) { this.gcDeferred = true; return freed; }
+      return [...freed, ...(await this.collectGarbage())];
+    };
     if (this.ingests > 0) {
       this.gcDeferred = true;
       return [];
@@ -142,13 +153,13 @@ export class ImageStore {
     const freed: string[] = [];
     for (const c of await this.layers.list()) {
       if (liveChains.has(c)) continue;
-      if (this.ingests > 0) { this.gcDeferred = true; return freed; } // a new ingest may own c
+      if (stale()) return retry(freed); // a new ingest may own c
       await this.layers.remove(c);
       freed.push(c);
     }
     for (const b of await this.blobs.list()) {
       if (liveBlobs.has(b)) continue;
-      if (this.ingests > 0) { this.gcDeferred = true; return freed; }
+      if (stale()) return retry(freed);
       await this.blobs.delete(b);
     }
     return freed;
