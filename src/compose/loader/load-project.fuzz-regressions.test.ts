@@ -29,6 +29,10 @@ test('x- keys in the top-level sections are extensions, not objects to load', ()
   assert.deepEqual(Object.keys(p.networks), ['default']);
   const u = load('services:\n  web:\n    image: busybox\n    ulimits:\n      nofile: {soft: 1, hard: 2}\n      x-ext: null\n');
   assert.deepEqual(u.services.web.ulimits, { nofile: { soft: 1, hard: 2 } });
+  const n = load('services:\n  db: {image: busybox}\n  web:\n    image: busybox\n    networks: {default: null, x-n: {aliases: {}}}\n    depends_on: {db: {condition: service_started}, x-d: null}\n');
+  assert.deepEqual(Object.keys(n.services.web.networks), ['default']);
+  assert.deepEqual(Object.keys(n.services.web.depends_on), ['db']);
+  assert.throws(() => load('services:\n  web: {image: x, constructor: 1}\n'), invalid(/services\.web\.constructor is not a supported key of services\.web$/));
 }));
 
 test('names of Object.prototype members are not defined services, networks, volumes or secrets', () => withProject((load) => {

@@ -63,6 +63,9 @@ export function parsePort(v: unknown): PortConfig[] {
 /** Sets `k` as a data key even when it is `__proto__` (an assignment would set the prototype). */
 const define = <T>(o: Record<string, T>, k: string, v: T) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 
+/** A mapping's entries but its `x-` extensions, which validation never checks. */
+const entries = <T>(m: Record<string, T>) => Object.entries<T>(m).filter(([k]) => !k.startsWith('x-'));
+
 const isPath = (s: string) => s.startsWith('.') || s.startsWith('/') || s.startsWith('~');
 const hostPath = (s: string, dir: string) => (s.startsWith('~') ? resolve(homedir(), s.slice(2)) : resolve(dir, s));
 
@@ -108,7 +111,7 @@ export function normalizeService(name: string, raw: Doc, ctx: { dir: string; loo
   }
   const depends: ServiceConfig['depends_on'] = {};
   const rawDeps = Array.isArray(raw.depends_on) ? Object.fromEntries(raw.depends_on.map((d: string) => [d, {}])) : raw.depends_on ?? {};
-  for (const [dep, d] of Object.entries<Doc>(rawDeps)) {
+  for (const [dep, d] of entries<Doc>(rawDeps)) {
     const condition = (d?.condition ?? 'service_started') as DependsCondition;
     if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
       throw new InvalidArgument(`${path}.depends_on.${dep}.condition must be one of service_started, service_healthy, service_completed_successfully`);
@@ -119,11 +122,10 @@ export function normalizeService(name: string, raw: Doc, ctx: { dir: string; loo
   for (const l of strings(raw.links)) if (!Object.hasOwn(depends, l.split(':')[0])) define(depends, l.split(':')[0], { condition: 'service_started', required: true });
   const networks: ServiceConfig['networks'] = {};
   const rawNets = Array.isArray(raw.networks) ? Object.fromEntries(raw.networks.map((n: string) => [n, null])) : raw.networks ?? {};
-  for (const [n, cfg] of Object.entries<Doc | null>(rawNets)) define(networks, n, { aliases: cfg?.aliases?.map(String), ipv4_address: cfg?.ipv4_address });
+  for (const [n, cfg] of entries<Doc | null>(rawNets)) define(networks, n, { aliases: cfg?.aliases?.map(String), ipv4_address: cfg?.ipv4_address });
   const build = raw.build === undefined ? undefined : typeof raw.build === 'string' ? { context: raw.build } : raw.build;
   const ulimits: ServiceConfig['ulimits'] = {};
-  for (const [k, u] of Object.entries<any>(raw.ulimits ?? {})) {
-    if (k.startsWith('x-')) continue; // an extension, never validated
+  for (const [k, u] of entries<any>(raw.ulimits ?? {})) {
     define(ulimits, k, typeof u === 'object' ? { soft: Number(u.soft), hard: Number(u.hard) } : { soft: Number(u), hard: Number(u) });
   }
   const hc = raw.healthcheck;

@@ -47,7 +47,7 @@ function check(shape: Shape, v: unknown, path: string, fail: (path: string, msg:
   if (shape.kind === 'object') {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k.startsWith('x-')) continue;
-      const sub = shape.keys[k];
+      const sub = Object.hasOwn(shape.keys, k) ? shape.keys[k] : undefined; // not Object.prototype's `constructor`
       if (!sub) fail(path ? `${path}.${k}` : k, `is not a supported key${path ? ` of ${path}` : ''}`);
       check(sub, x, path ? `${path}.${k}` : k, fail);
     }
