@@ -8,24 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestDaemon, run } from './harness';
+import { freePort } from './local-registry';
 
 /** The label the soak's Dockerfiles set: their untagged step images are build cache, not half-made. */
 export const BUILD_CACHE_LABEL = 'crash.build';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HTTPD = 'mkdir -p /www && echo crash-web > /www/index.html && exec httpd -f -p 80 -h /www';
 const COUNTER = 'i=0; while true; do echo $i; i=$((i+1)); sleep 0.1; done';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-    s.once('error', reject);
-  });
-}
 
 function httpGet(port: number): Promise<string> {
   return new Promise((resolve) => {

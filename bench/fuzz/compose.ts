@@ -3,14 +3,14 @@
  * merge and normalization to a Project. Declared error: InvalidArgument, with no JavaScript
  * crash on its cause chain (but the yaml library's own errors, wrapped as `not valid YAML`). Inputs: documents generated from the loader's own shapes
  * (shapes.ts, checked against the compose schema) with in-shape and out-of-shape values,
- * the same YAML with edits, and raw text. Loading is also deterministic.
+ * the same YAML with edits, and raw text. Loading is also deterministic and loses no service.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadProject, SERVICE, TOP, type Shape } from '../../src/compose/loader';
 import { anyOf, berthError, returnsOrDeclares, sameJson, withoutCrashCause, type FuzzTarget } from './property';
 import { mutated, rawText } from './mutate';
@@ -107,7 +107,11 @@ export const composeTarget: FuzzTarget = {
       arbitrary: composeInput,
       check(yaml: string) {
         const { value } = returnsOrDeclares(() => load(yaml), declared);
-        if (value) sameJson('two loads', value, load(yaml));
+        if (!value) return;
+        sameJson('two loads', value, load(yaml));
+        // Every service written (but extensions) is loaded, whatever its name.
+        const written = (parse(yaml, { merge: true }) as { services?: Record<string, unknown> } | null)?.services ?? {};
+        sameJson('services written and loaded', Object.keys(written).filter((k) => !k.startsWith('x-')).sort(), Object.keys(value.services).sort());
       },
     },
   ],

@@ -8,27 +8,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD_CACHE_LABEL, CrashWorld, freePort } from '../crash-world';
+import { BUILD_CACHE_LABEL, CrashWorld } from '../crash-world';
+import { startRegistry } from '../local-registry';
 
 const KILLS = Number(process.env.BERTH_SOAK_KILLS ?? 100);
-let registry: ChildProcess | undefined;
+let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
 let tmp = '';
 let reg = '';
 let builds = 0;
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((r) => http.get(url, (res) => { res.resume(); r(res.statusCode === 200); }).once('error', () => r(false)));
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 /** Pulls one of the registry's images (each with a layer of its own, so the pull unpacks), then drops it. */
 async function pull(w: CrashWorld): Promise<void> {
@@ -50,15 +40,8 @@ const w = new CrashWorld('soak', { sleepers: 47, extraOps: { pull, build } });
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'berth-daemon-kill-'));
-  const port = await freePort();
-  reg = `127.0.0.1:${port}`;
-  const cfg = join(tmp, 'config.yml');
-  await writeFile(cfg, [
-    'version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(tmp, 'storage')}`,
-    '  delete:', '    enabled: true', 'http:', `  addr: ${reg}`, '',
-  ].join('\n'));
-  registry = spawn('docker-registry', ['serve', cfg], { stdio: 'ignore' });
-  await waitFor(`http://${reg}/v2/`);
+  registry = await startRegistry(tmp);
+  reg = registry.addr;
   await w.setup();
   // two images of a layer of their own in the registry, gone from the daemon
   for (const tag of ['a', 'b']) {
@@ -75,9 +58,7 @@ before(async () => {
 
 after(async () => {
   await w.teardown();
-  if (registry?.pid && registry.exitCode === null) {
-    await new Promise<void>((r) => { registry!.once('exit', () => r()); process.kill(registry!.pid!, 'SIGTERM'); });
-  }
+  await registry?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 

@@ -78,9 +78,8 @@ export function interpolateTree(node: unknown, lookup: Lookup, onMissing: (name:
   }
   if (Array.isArray(node)) return node.map((v, i) => interpolateTree(v, lookup, onMissing, `${path}[${i}]`));
   if (node && typeof node === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = interpolateTree(v, lookup, onMissing, path ? `${path}.${k}` : k);
-    return out;
+    // fromEntries defines keys, so a key `__proto__` stays a key (an assignment would set the prototype).
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, lookup, onMissing, path ? `${path}.${k}` : k)]));
   }
   return node;
 }

@@ -129,7 +129,8 @@ export function loadProject(opts: LoadOptions): Project {
   const name = normalizeProjectName(opts.projectName ?? lookup('COMPOSE_PROJECT_NAME') ?? merged.name ?? basename(dir));
   if (!name) throw new InvalidArgument(`project name must not be empty (from ${opts.projectName ?? basename(dir)})`);
 
-  const services: Project['services'] = {};
+  // Null prototypes: a service, network or volume may be called `__proto__` (or `constructor`).
+  const services: Project['services'] = Object.create(null);
   for (const [svc, raw] of Object.entries<Doc>(merged.services ?? {})) {
     try { services[svc] = normalizeService(svc, raw ?? {}, { dir, lookup }); } catch (err) {
       throw new InvalidArgument(`${where(svc)}: ${(err as Error).message}`, { cause: err });
@@ -138,7 +139,7 @@ export function loadProject(opts: LoadOptions): Project {
   }
   startOrder(services, where);
 
-  const networks: Record<string, NetworkConfig> = {};
+  const networks: Record<string, NetworkConfig> = Object.create(null);
   for (const [key, n] of Object.entries<Doc | null>({ default: null, ...(merged.networks ?? {}) })) {
     const ext = n?.external;
     networks[key] = {
@@ -146,13 +147,13 @@ export function loadProject(opts: LoadOptions): Project {
       driver: n?.driver, internal: n?.internal, labels: listToMap(n?.labels) as Record<string, string>, ipam: n?.ipam,
     };
   }
-  const volumes: Record<string, VolumeConfig> = {};
+  const volumes: Record<string, VolumeConfig> = Object.create(null);
   for (const [key, v] of Object.entries<Doc | null>(merged.volumes ?? {})) {
     const ext = v?.external;
     volumes[key] = { name: v?.name ?? (ext ? key : `${name}_${key}`), external: !!ext, driver: v?.driver, labels: listToMap(v?.labels) as Record<string, string> };
   }
   const fileObjects = (kind: 'secrets' | 'configs') => {
-    const out: Record<string, FileObjectConfig> = {};
+    const out: Record<string, FileObjectConfig> = Object.create(null);
     for (const [key, o] of Object.entries<Doc>(merged[kind] ?? {})) {
       if (!o.file) throw new InvalidArgument(`${files[0]}: ${kind}.${key}.file: only secrets and configs from files are supported`);
       out[key] = { file: resolve(dir, String(o.file)) };

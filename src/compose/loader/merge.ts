@@ -32,10 +32,11 @@ const AS_MAPS: Record<string, (v: unknown) => Doc> = {
 const targetOf = (v: unknown) => (isMap(v) ? String(v.target) : String(v).split(':')[1] ?? String(v));
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
+/** Keys are defined, not assigned: a key `__proto__` stays a key. */
 function mergeMaps(a: Doc, b: Doc): Doc {
-  const out: Doc = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Doc, v) : v;
-  return out;
+  const out = new Map(Object.entries(a));
+  for (const [k, v] of Object.entries(b)) out.set(k, isMap(out.get(k)) && isMap(v) ? mergeMaps(out.get(k) as Doc, v) : v);
+  return Object.fromEntries(out);
 }
 
 export function mergeService(base: Doc, over: Doc): Doc {
@@ -65,11 +66,12 @@ export function mergeDocuments(docs: Doc[]): Doc {
   for (const doc of docs) {
     for (const [k, v] of Object.entries(doc)) {
       if (k === 'services' && isMap(v)) {
-        const services = { ...((out.services as Doc) ?? {}) };
+        const services = new Map(Object.entries((out.services as Doc) ?? {}));
         for (const [name, svc] of Object.entries(v)) {
-          services[name] = isMap(services[name]) && isMap(svc) ? mergeService(services[name] as Doc, svc) : svc;
+          const old = services.get(name);
+          services.set(name, isMap(old) && isMap(svc) ? mergeService(old, svc) : svc);
         }
-        out.services = services;
+        out.services = Object.fromEntries(services);
       } else out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Doc, v) : v;
     }
   }
