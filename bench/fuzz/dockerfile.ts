@@ -74,8 +74,9 @@ const wordInput = fc.oneof(
   { weight: 20, arbitrary: rawText('${}:-+?#%/*\\`"\' A', 60) },
   { weight: 1, arbitrary: deepWord }, // rare: tens of ms each
 );
-const ENV: Record<string, string> = { A: 'a.b.c/d*e', EMPTY: '', HOME: '/root', PORT: '8080', X: 'x y' };
-const lookup = (k: string) => ENV[k];
+/** A Map, as the executor's lookups are (an object would answer `toString`). */
+const ENV = new Map(Object.entries({ A: 'a.b.c/d*e', EMPTY: '', HOME: '/root', PORT: '8080', X: 'x y' }));
+const lookup = (k: string) => ENV.get(k);
 
 /** Lines of `text` as the parser counts them (a last line without "\n" counts). */
 const lineCount = (text: string) => (text.replace(/^\uFEFF/, '').match(/[^\n]*\n|[^\n]+$/g) ?? []).length;

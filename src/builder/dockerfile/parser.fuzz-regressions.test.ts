@@ -28,6 +28,8 @@ const dockerfile = fc.tuple(
   fc.array(fc.tuple(fc.nat(), fc.constantFrom(...TOKENS)), { maxLength: 4 }),
 ).map(([lines, edits]) => edits.reduce((s, [at, t]) => s.slice(0, at % (s.length + 1)) + t + s.slice(at % (s.length + 1)), lines.join('\n')));
 
+const env = new Map([['A', 'a.b'], ['P', '8080']]);
+
 test('property: a Dockerfile parses and expands, or fails with InvalidArgument at a line of the file', () => {
   fc.assert(fc.property(dockerfile, (text) => {
     const lines = (text.match(/[^\n]*\n|[^\n]+$/g) ?? []).length;
@@ -47,7 +49,7 @@ test('property: a Dockerfile parses and expands, or fails with InvalidArgument a
     for (const instr of df.stages.flatMap((s) => [s.from, ...s.commands])) {
       assert.ok(instr.line >= 1 && instr.endLine <= lines && instr.line <= instr.endLine);
       try {
-        expandInstruction(instr, (k) => ({ A: 'a.b', P: '8080' })[k], { escapeToken: df.escapeToken });
+        expandInstruction(instr, (k) => env.get(k), { escapeToken: df.escapeToken });
       } catch (err) {
         located(err);
       }
