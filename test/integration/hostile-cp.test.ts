@@ -151,6 +151,29 @@ test('a process swapping a directory and a symlink to / while cp runs in and out
   assert.equal(state.json.State.Running, true, 'the container still runs');
 });
 
+test('the same race from another container through a shared volume never reaches the host', async () => {
+  const loop = [
+    'mkdir -p /shared/race/x/tmp', `echo container-copy > /shared/race/x/tmp/${MARK}-secret`,
+    'cd /shared/race; while :; do mv x real; ln -s / x; mv -T x link 2>/dev/null || rm -f x; mv real x; rm -f link; done',
+  ].join('; ');
+  await ok(['run', '-d', '--name', 'hcp-swapper', '-v', 'hcp-shared:/shared', 'busybox', 'sh', '-c', loop]);
+  await ok(['run', '-d', '--name', 'hcp-victim', '-v', 'hcp-shared:/shared', 'busybox', 'sleep', '1000']);
+  await new Promise((r) => setTimeout(r, 300));
+  let reads = 0;
+  for (let i = 0; i < 60; i++) {
+    const [got, put] = await Promise.all([
+      request('GET', archive('hcp-victim', `/shared/race/x/tmp/${MARK}-secret`)),
+      request('PUT', archive('hcp-victim', '/shared/race/x/tmp'), await tarOf([{ name: `${MARK}-dropped-vol`, body: 'pwned\n' }])),
+    ]);
+    assert.ok(!got.body.includes('HOST SECRET'), `round ${i}: the host's file was read through the shared volume`);
+    assert.ok(put.status < 500, `round ${i}: ${put.status} ${put.body}`);
+    if (got.status === 200) reads++;
+  }
+  await assertHostUntouched('shared volume race');
+  assert.ok(reads > 0, 'the copies did run');
+  assert.equal((await d.api('GET', '/containers/hcp-swapper/json')).json.State.Running, true, 'the swapper runs on, thawed');
+});
+
 test('hostile tars put into a container: refused with a 400 or kept inside it', async () => {
   await ok(['create', '--name', 'hcp3', 'busybox', 'true']);
   const cases: Array<[string, Buffer, number, RegExp?]> = [

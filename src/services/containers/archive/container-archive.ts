@@ -40,14 +40,17 @@ export class ContainerArchive {
    * Runs fn with the container's rootfs mounted: a stopped container's is mounted for the
    * call and unmounted after the last concurrent call, unless the container started meanwhile.
    * A running container is frozen meanwhile (see freezer.ts: its processes cannot swap a
-   * path berthd resolved for a symlink to the host).
+   * path berthd resolved for a symlink to the host), and so are the running containers that
+   * share a mount with it.
    */
   private async withView<T>(ref: string, fn: (view: ContainerView, rec: ContainerRecord) => Promise<T>): Promise<T> {
     const rec = this.svc.inspect(ref);
     this.holds.set(rec.id, (this.holds.get(rec.id) ?? 0) + 1);
     try {
       const rootfs = await this.svc.ctx.rootfs.mount(rec.id);
-      return await this.freezer.hold(this.freezeTarget(rec), async () => fn(await this.viewOf(rec, rootfs), rec));
+      const targets = [rec, ...this.sharingMounts(rec)].map((r) => this.freezeTarget(r));
+      const run = targets.reduceRight<() => Promise<T>>((inner, t) => () => this.freezer.hold(t, inner), async () => fn(await this.viewOf(rec, rootfs), rec));
+      return await run();
     } finally {
       const left = (this.holds.get(rec.id) ?? 1) - 1;
       if (left > 0) this.holds.set(rec.id, left);
@@ -58,6 +61,18 @@ export class ContainerArchive {
         if (now && !live) await this.svc.ctx.rootfs.unmount(rec.id);
       }
     }
+  }
+
+  /**
+   * The other running containers that mount a volume or host dir this one mounts (or one
+   * inside or around it): their processes could swap a path in the shared tree as well.
+   */
+  private sharingMounts(rec: ContainerRecord): ContainerRecord[] {
+    const sources = mountPointsOf(rec).filter((m) => m.type !== 'tmpfs' && m.source).map((m) => m.source);
+    if (!sources.length) return [];
+    const overlap = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`) || a === '/' || b === '/';
+    return this.svc.list().filter((o) => o.id !== rec.id && o.state.status === 'running'
+      && mountPointsOf(o).some((m) => m.type !== 'tmpfs' && m.source && sources.some((s) => overlap(s, m.source))));
   }
 
   private freezeTarget(rec: ContainerRecord): FreezeTarget {
