@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { findBerthError, type ErrorCode } from '../errdefs';
 import { sendJson, sendStatus } from './respond';
 import { log } from '../lib/logger';
+import { goSyscallMessage } from '../lib/go-syscall-error';
 
 const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404, ALREADY_EXISTS: 409, CONFLICT: 409, INVALID_ARGUMENT: 400, FAILED_PRECONDITION: 412,
@@ -14,7 +15,14 @@ export function httpError(err: unknown): { status: number; message: string } {
   const be = findBerthError(err);
   const status = be ? STATUS[be.code] : 500;
   if (status === 500) log.error('request failed', { error: String((err as Error)?.stack ?? err) });
-  return { status, message: (be ?? (err as Error))?.message ?? String(err) };
+  return { status, message: errorMessage(err) };
+}
+
+/** The words a client sees for an error: berth's own, a system error as Go prints it, else the message. */
+export function errorMessage(err: unknown): string {
+  const be = findBerthError(err);
+  if (be) return be.message;
+  return goSyscallMessage(err) ?? (err as Error)?.message ?? String(err);
 }
 
 /** Answers a failed request once: `{"message": ...}` with exactly application/json. */

@@ -146,7 +146,9 @@ test('build whose RUN writes more than the space left', async () => {
   // dd says what the write met, as it would under Docker (busybox head only says 'I/O error')
   await writeFile(join(ctx, 'Dockerfile'), `FROM busybox\nRUN dd if=/dev/urandom of=/big bs=1M count=${LAYER_MIB}\n`);
   const said = await outOfSpace('build (RUN)', 4, () => d.cli(['build', '--no-cache', '-t', 'dfull-build:run', ctx]), () => d.cli(['rmi', 'dfull-build:run']));
-  assert.match(said, /returned a non-zero code: 1/);
+  // The RUN's own failure, or (when the step's bookkeeping also finds the disk full first) the
+  // write that failed: both name the cause; outOfSpace has checked the store is as it was.
+  assert.match(said, /returned a non-zero code: 1|write[^\n]*: no space left on device/);
 });
 
 test('build whose layer does not fit beside what its RUN wrote', async () => {

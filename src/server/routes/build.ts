@@ -9,6 +9,7 @@ import type { Router, RouteContext } from '../router';
 import { sendJson, startJsonStream } from '../respond';
 import { apiAtLeast, parseBool, parseFilters } from '../../engine-api';
 import { findBerthError, InvalidArgument, NotImplemented } from '../../errdefs';
+import { errorMessage } from '../errors';
 import type { BuildOptions, BuildService } from '../../services/build';
 import { safeRelPath } from '../../lib/tar';
 
@@ -87,7 +88,7 @@ export function buildRoutes(router: Router, builds: BuildService): void {
       }
     } catch (err) {
       if (quiet) for (const m of held) stream.write(m);
-      const message = findBerthError(err)?.message ?? (err as Error)?.message ?? String(err);
+      const message = errorMessage(err);
       const code = findBerthError(err)?.exitCode;
       stream.write({ errorDetail: { ...(code ? { code } : {}), message }, error: message });
     } finally {

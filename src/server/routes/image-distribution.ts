@@ -8,6 +8,7 @@ import type { RouteContext } from '../router';
 import { startJsonStream, type JsonStream } from '../respond';
 import { parseReference } from '../../core/images';
 import { InvalidArgument } from '../../errdefs';
+import { errorMessage } from '../errors';
 import type { ImageDistribution, ProgressMessage } from '../../services/images';
 import { registryAuthFromHeader } from '../dto/registry-auth';
 
@@ -22,7 +23,7 @@ async function progressStream(ctx: RouteContext, op: (emit: (m: ProgressMessage)
     await op(emit, abort.signal);
   } catch (err) {
     if (!stream) throw err;
-    stream.fail((err as Error).message);
+    stream.fail(errorMessage(err));
   }
   (stream ?? startJsonStream(res)).end();
 }

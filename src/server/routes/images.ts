@@ -5,6 +5,7 @@ import { sendJson, sendStatus, startJsonStream } from '../respond';
 import { parseBool, parseFilters } from '../../engine-api/query';
 import { apiAtLeast } from '../../engine-api/version';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
+import { errorMessage } from '../errors';
 import { ImageDistribution, type DistributionOptions, type ImageService, type ImportOptions } from '../../services/images';
 import { pullRoute, pushRoute } from './image-distribution';
 import { imageSummaryDto } from '../dto/image-summary';
@@ -80,7 +81,7 @@ export function imageRoutes(router: Router, images: ImageService, registry: Regi
     try {
       stream.write({ status: await images.importTar(source.body, { ...opts, source: source.url }) });
     } catch (err) {
-      stream.fail((err as Error).message);
+      stream.fail(errorMessage(err));
     }
     stream.end();
   });
