@@ -8,10 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestDaemon, run } from '../harness';
+import { TestDaemon, BERTH, run } from '../harness';
 
 const hasUser = (name: string) => run('getent', ['passwd', name]).then((r) => r.code === 0);
 /** dockremap's first subordinate range start in file (as berthd maps container root to it). */
@@ -123,6 +123,54 @@ test('a file made in a bind mount and in a new named volume belongs to the subor
   assert.equal(statSync(join(vol, 'f')).uid, uid);
   assert.equal(statSync(vol).uid, uid);
   await d.cli(['volume', 'rm', 'unsvol']);
+});
+
+test('cp and export map owners both ways: out with the container IDs, in shifted to the subordinate range', async () => {
+  const sh = (script: string) => run('sh', ['-c', script], { env: { ...process.env, B: `${process.execPath} ${BERTH} -H ${d.host}` } });
+  /** `uid/gid name` of each entry of a tar read by the host's tar. */
+  const owners = async (script: string) => {
+    const r = await sh(`${script} | tar -tvf - --numeric-owner`);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim().split('\n').map((l) => { const f = l.trim().split(/\s+/); return `${f[1]} ${f[f.length - 1]}`; });
+  };
+  const work = await mkdtemp(join(tmpdir(), 'berth-uns-cp-'));
+  await writeFile(join(bindDir, 'hostowned'), 'host root\n');
+  const c = await d.cli(['run', '-d', '--name', 'uns-cp', '-v', `${bindDir}:/m`, 'busybox', 'sh', '-c', 'echo a > /out0; echo b > /out1000; chown 1000:1000 /out1000; mkdir /in; exec sleep 60']);
+  try {
+    assert.equal(c.code, 0, c.stderr);
+    const upper = join(d.dataRoot, 'overlay', 'containers', c.stdout.trim(), 'diff');
+    for (let i = 0; i < 50 && !existsSync(join(upper, 'in')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(statSync(join(upper, 'out0')).uid, uid, 'stored with the host ID');
+    assert.deepEqual(await owners('$B cp uns-cp:/out0 -'), ['0/0 out0']);
+    assert.deepEqual(await owners('$B cp uns-cp:/out1000 -'), ['1000/1000 out1000']);
+    // a host ID the mapping does not cover is the overflow ID, as the container sees it
+    assert.deepEqual(await owners('$B cp uns-cp:/m/hostowned -'), ['65534/65534 hostowned']);
+    const exported = await owners('$B export uns-cp');
+    for (const e of ['0/0 out0', '1000/1000 out1000', '0/0 bin/busybox']) assert.ok(exported.includes(e), `export has ${e}`);
+
+    await mkdir(join(work, 'p', 'q'), { recursive: true });
+    for (const f of ['f0', 'f1000', 'p/q/f']) await writeFile(join(work, f), f);
+    const tarOf = (owner: number, f: string) => `tar -C ${work} -cf - --numeric-owner --owner=${owner} --group=${owner} ${f}`;
+    for (const [owner, f] of [[0, 'f0'], [1000, 'f1000'], [0, 'p/q/f']] as const) {
+      const r = await sh(`${tarOf(owner, f)} | $B cp - uns-cp:/in`);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal(statSync(join(upper, 'in', 'f0')).uid, uid);
+    assert.equal(statSync(join(upper, 'in', 'f0')).gid, gid);
+    assert.equal(statSync(join(upper, 'in', 'f1000')).uid, uid + 1000);
+    assert.equal(statSync(join(upper, 'in', 'p')).uid, uid, 'a missing parent is made for the remapped root');
+    const inside = await d.cli(['exec', 'uns-cp', 'stat', '-c', '%u:%g %n', '/in/f0', '/in/f1000', '/in/p', '/in/p/q/f']);
+    assert.equal(inside.stdout, '0:0 /in/f0\n1000:1000 /in/f1000\n0:0 /in/p\n0:0 /in/p/q/f\n', inside.stderr);
+    const ls = await d.cli(['exec', 'uns-cp', 'ls', '-ln', '/in/f0']);
+    assert.match(ls.stdout, /^\S+\s+1\s+0\s+0\s/, ls.stderr);
+    const outside = await sh(`${tarOf(70000, 'f0')} | $B cp - uns-cp:/in`);
+    assert.notEqual(outside.code, 0);
+    assert.match(outside.stderr, /Container ID 70000 cannot be mapped to a host ID/);
+  } finally {
+    await d.cli(['rm', '-f', 'uns-cp']);
+    await rm(join(bindDir, 'hostowned'), { force: true });
+    await rm(work, { recursive: true, force: true });
+  }
 });
 
 test('--userns=host runs as real root; privileged, host network and host pid need it', async () => {

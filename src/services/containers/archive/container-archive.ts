@@ -12,6 +12,7 @@ import { tarTree } from './tar-tree';
 import { extractInto } from './extract-into';
 import { containerChanges, type Change, type LayerDirs } from './changes';
 import { Freezer, type FreezeTarget } from './freezer';
+import { ownerInContainer, ownerOnHost } from './id-owner';
 
 export interface ContainerArchiveDeps {
   containers: ContainerService;
@@ -125,10 +126,10 @@ export class ContainerArchive {
    * Builds a tar stream over the mounted rootfs; the rootfs stays mounted until the stream
    * has been read to its end, failed or been closed.
    */
-  private streamWithView<T extends { tar: Readable }>(ref: string, build: (view: ContainerView) => Promise<T>): Promise<T> {
+  private streamWithView<T extends { tar: Readable }>(ref: string, build: (view: ContainerView, rec: ContainerRecord) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.withView(ref, async (view) => {
-        const out = await build(view);
+      this.withView(ref, async (view, rec) => {
+        const out = await build(view, rec);
         const done = new Promise<void>((r) => { out.tar.once('end', r).once('close', r).once('error', () => r()); });
         resolve(out);
         await done;
@@ -136,15 +137,19 @@ export class ContainerArchive {
     });
   }
 
-  /** `GET /containers/{id}/archive`: the stat and a tar of the path. */
+  /** `GET /containers/{id}/archive`: the stat and a tar of the path, with the IDs the container sees. */
   getArchive(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; tar: Readable }> {
-    return this.streamWithView(ref, async (view) => {
+    return this.streamWithView(ref, async (view, rec) => {
       const { resolved, stat } = await this.locate(view, ref, path);
-      return { stat, tar: tarTree(view, { path: resolved.path, name: stat.name === '/' ? '.' : stat.name, signal }) };
+      const owner = ownerInContainer(rec.idMap);
+      return { stat, tar: tarTree(view, { path: resolved.path, name: stat.name === '/' ? '.' : stat.name, owner, signal }) };
     });
   }
 
-  /** `PUT /containers/{id}/archive`: extracts a tar into a directory of the container. */
+  /**
+   * `PUT /containers/{id}/archive`: extracts a tar into a directory of the container. A remapped
+   * container's files get the host IDs its own IDs (the headers', or copyUIDGID's user) map to.
+   */
   async putArchive(ref: string, path: string, input: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     await this.withView(ref, async (view, rec) => {
       const { resolved } = await this.locate(view, ref, path, true);
@@ -153,14 +158,14 @@ export class ContainerArchive {
       const owner = opts.copyUIDGID ? await resolveUser(view.rootfs, rec.config.User ?? '') : undefined;
       await extractInto(view, input, {
         dir: resolved.path, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, readonlyRootfs: rec.hostConfig.ReadonlyRootfs,
-        owner: owner && { uid: owner.uid, gid: owner.gid }, signal: opts.signal,
+        owner: owner && { uid: owner.uid, gid: owner.gid }, toHost: ownerOnHost(rec.idMap), signal: opts.signal,
       });
     });
   }
 
-  /** `GET /containers/{id}/export`: a tar of the whole rootfs, without mounts. */
+  /** `GET /containers/{id}/export`: a tar of the whole rootfs, without mounts, with the IDs the container sees. */
   async exportRootfs(ref: string, signal?: AbortSignal): Promise<Readable> {
-    const out = await this.streamWithView(ref, async (view) => ({ tar: tarTree(view, { path: '/', name: '', rootfsOnly: true, signal }) }));
+    const out = await this.streamWithView(ref, async (view, rec) => ({ tar: tarTree(view, { path: '/', name: '', rootfsOnly: true, owner: ownerInContainer(rec.idMap), signal }) }));
     return out.tar;
   }
 

@@ -6,6 +6,7 @@ import * as tar from 'tar-stream';
 import { asMalformedTar, safeRelPath, UnsafeTarEntry } from '../../../lib/tar';
 import { Forbidden, InvalidArgument, hasErrno } from '../../../errdefs';
 import { cleanContainerPath, hostPathOf, mountOf, resolvePath, type ContainerView } from './container-view';
+import type { OwnerMap } from './id-owner';
 
 export interface ExtractIntoOptions {
   /** The container directory to extract into (a resolved container path). */
@@ -14,6 +15,11 @@ export interface ExtractIntoOptions {
   noOverwriteDirNonDir?: boolean;
   /** Owner of every entry; default: the uid/gid in each header. */
   owner?: { uid: number; gid: number };
+  /**
+   * The host owner of an entry's (or owner's) container IDs, for a remapped container; directories
+   * made for missing parents get its root's. Default: the IDs as they are.
+   */
+  toHost?: OwnerMap;
   /** The rootfs is read-only (writes outside read-write binds are refused). */
   readonlyRootfs?: boolean;
   signal?: AbortSignal;
@@ -31,7 +37,7 @@ function checkWritable(view: ContainerView, cpath: string, readonlyRootfs: boole
  * The host path of container directory cpath, created (as the container would see it)
  * when missing. Symlinks on the way are followed inside the container only.
  */
-async function ensureDir(view: ContainerView, cpath: string, entryName: string): Promise<string> {
+async function ensureDir(view: ContainerView, cpath: string, entryName: string, root?: { uid: number; gid: number }): Promise<string> {
   const r = await resolvePath(view, cpath, { followFinal: true });
   try {
     const st = await lstat(r.hostPath);
@@ -40,8 +46,9 @@ async function ensureDir(view: ContainerView, cpath: string, entryName: string):
   } catch (err) {
     if (!hasErrno(err, 'ENOENT')) throw err;
   }
-  if (r.path !== '/') await ensureDir(view, posix.dirname(r.path), entryName);
-  await mkdir(r.hostPath).catch((err) => { if (!hasErrno(err, 'EEXIST')) throw err; });
+  if (r.path !== '/') await ensureDir(view, posix.dirname(r.path), entryName, root);
+  const made = await mkdir(r.hostPath).then(() => true, (err) => { if (!hasErrno(err, 'EEXIST')) throw err; return false; });
+  if (made && root) await lchown(r.hostPath, root.uid, root.gid);
   return r.hostPath;
 }
 
@@ -86,6 +93,7 @@ async function drain(s: AsyncIterable<unknown>): Promise<void> { for await (cons
 export async function extractInto(view: ContainerView, input: Readable, opts: ExtractIntoOptions): Promise<void> {
   const extract = tar.extract();
   const dirTimes: Array<[string, Date]> = [];
+  const root = opts.toHost?.(0, 0);
   const consume = (async () => {
     for await (const entry of extract) {
       if (opts.signal?.aborted) throw opts.signal.reason;
@@ -99,7 +107,7 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
       if (rel === '' || !['directory', 'file', 'contiguous-file', 'symlink', 'link'].includes(h.type ?? 'file')) { await drain(entry); continue; }
       const cpath = cleanContainerPath(`${opts.dir}/${rel}`);
       checkWritable(view, cpath, opts.readonlyRootfs);
-      const parentHost = await ensureDir(view, posix.dirname(cpath), h.name);
+      const parentHost = await ensureDir(view, posix.dirname(cpath), h.name, root);
       const isMountPoint = mountOf(view, cpath)?.destination === cpath;
       const path = isMountPoint ? hostPathOf(view, cpath) : posix.join(parentHost, posix.basename(cpath));
       const existing = await lstat(path).catch((err) => { if (hasErrno(err, 'ENOENT')) return undefined; throw err; });
@@ -148,7 +156,10 @@ export async function extractInto(view: ContainerView, input: Readable, opts: Ex
       }
       await drain(entry);
       if (isMountPoint) continue;
-      await lchown(path, opts.owner?.uid ?? h.uid ?? 0, opts.owner?.gid ?? h.gid ?? 0);
+      const uid = opts.owner?.uid ?? h.uid ?? 0;
+      const gid = opts.owner?.gid ?? h.gid ?? 0;
+      const onHost = opts.toHost ? opts.toHost(uid, gid) : { uid, gid };
+      await lchown(path, onHost.uid, onHost.gid);
       if (h.type === 'symlink') { await lutimes(path, mtime, mtime); continue; }
       await chmod(path, mode & 0o7777);
       if (!isDir) await utimes(path, mtime, mtime);

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -5,6 +6,7 @@ import * as tar from 'tar-stream';
 import { hasErrno } from '../../../errdefs';
 import { hostPathOf, type ContainerView } from './container-view';
 import { packEntry, packNode } from '../../../lib/tar';
+import type { OwnerMap } from './id-owner';
 
 export interface TarTreeOptions {
   /** The container path to archive (already resolved; a symlink here is archived as a link). */
@@ -13,6 +15,8 @@ export interface TarTreeOptions {
   name: string;
   /** Skip bind mounts (export holds the rootfs only). */
   rootfsOnly?: boolean;
+  /** The owner an entry gets in the tar from its owner on disk (a remapped container's IDs); default: as on disk. */
+  owner?: OwnerMap;
   signal?: AbortSignal;
 }
 
@@ -29,11 +33,12 @@ export function tarTree(view: ContainerView, opts: TarTreeOptions): Readable {
   const add = async (cpath: string, name: string): Promise<void> => {
     if (opts.signal?.aborted) throw opts.signal.reason;
     const host = hostPathOf(v, cpath);
-    let st;
+    let st: Stats;
     try { st = await lstat(host); } catch (err) {
       if (hasErrno(err, 'ENOENT')) return; // gone while walking
       throw err;
     }
+    if (opts.owner) st = Object.assign(Object.create(st) as Stats, opts.owner(st.uid, st.gid));
     const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
     if (st.isDirectory()) {
       if (name !== '') await entry({ ...base, name: name.endsWith('/') ? name : name + '/', type: 'directory' });
