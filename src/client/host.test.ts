@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOCKET, parseHost, resolveHost } from './host';
+import { scratchDir } from '../lib/testing/scratch-dir';
 
 test('host comes from -H, then BERTH_HOST, then DOCKER_HOST, else the default socket', () => {
   assert.equal(resolveHost('unix:///a.sock', { BERTH_HOST: 'unix:///b.sock' }).socketPath, '/a.sock');
@@ -15,7 +15,7 @@ test('host comes from -H, then BERTH_HOST, then DOCKER_HOST, else the default so
 });
 
 test('TLS as the docker CLI: --tlsverify or DOCKER_TLS_VERIFY, certs from DOCKER_CERT_PATH, port 2376', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-certs-'));
+  const dir = scratchDir('berth-certs-');
   for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, f), f);
   const h = resolveHost('tcp://127.0.0.1', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir });
   assert.equal(h.url, 'tcp://127.0.0.1:2376');

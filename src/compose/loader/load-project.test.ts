@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedSpecDir } from '../../lib/shared-spec';
 import { loadProject } from './load-project';
 import { SERVICE, TOP, type Shape } from './shapes';
+import { scratchDir } from '../../lib/testing/scratch-dir';
 
 function project(files: Record<string, string>, o: { env?: Record<string, string>; profiles?: string[]; order?: string[] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'compose-load-'));
+  const dir = scratchDir('compose-load-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const names = o.order ?? Object.keys(files).filter((f) => f.endsWith('.yaml'));
   return { dir, p: loadProject({ files: names.map((f) => join(dir, f)), env: o.env ?? {}, cwd: dir, profiles: o.profiles }) };
@@ -42,7 +42,7 @@ test('files merge in order with compose\'s rules; .env fills variables and the s
 });
 
 test('--env-file replaces .env; COMPOSE_PROJECT_NAME and COMPOSE_PROFILES come from either', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'compose-envfile-'));
+  const dir = scratchDir('compose-envfile-');
   writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: {image: "busybox:${TAG}"}\n  b: {image: x, profiles: [extra]}\n');
   writeFileSync(join(dir, '.env'), 'TAG=from-dotenv\n');
   writeFileSync(join(dir, 'other.env'), 'TAG=from-other\nCOMPOSE_PROJECT_NAME=Other\nCOMPOSE_PROFILES=extra\n');

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../loader';
 import { configHash } from './config-hash';
 import { parseBytes, replicaPlan } from './container-body';
+import { scratchDir } from '../../lib/testing/scratch-dir';
 
 function load(yaml: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'compose-plan-'));
+  const dir = scratchDir('compose-plan-');
   writeFileSync(join(dir, 'compose.yaml'), yaml);
   writeFileSync(join(dir, 'token.txt'), 's3cret');
   return { dir, p: loadProject({ files: [join(dir, 'compose.yaml')], env: {}, cwd: dir, projectName: 'demo' }) };

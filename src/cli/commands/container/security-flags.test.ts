@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSecuritySettings } from './security-flags';
+import { scratchDir } from '../../../lib/testing/scratch-dir';
 
 test('security flags map to the create body as the docker CLI sends them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-secflags-'));
+  const dir = scratchDir('berth-secflags-');
   writeFileSync(join(dir, 'p.json'), '{\n  "defaultAction": "SCMP_ACT_ALLOW"\n}\n');
   assert.deepEqual(buildSecuritySettings({
     pid: 'host', ipc: 'shareable', uts: 'host', securityOpt: [`seccomp=${join(dir, 'p.json')}`, 'no-new-privileges'],
