@@ -59,10 +59,13 @@ export interface ImageMeta {
   /** Parent image ID (images made by commit/build on this engine). */
   parent?: string;
   /**
-   * Names the image is being given when it is recorded (a commit, import or pull). Cleared by
-   * the tag's own write; a crash before it leaves them here, and the next start completes them.
+   * Names the image is being given when it is recorded (a commit, import, pull or load). Each
+   * tag's own write clears its name; a crash before it leaves them here, and the next start
+   * completes them.
    */
   pendingNames?: string[];
+  /** ISO time pendingNames were recorded: a name tagged onto another image after it stays there. */
+  pendingSince?: string;
 }
 
 /** One image: its ID, config and the names pointing at it. */

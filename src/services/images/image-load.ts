@@ -75,7 +75,7 @@ export async function loadImages(store: ImageStore, input: Readable, onLoaded?: 
     for (const [i, plan] of plans.entries()) {
       await commitLayers(store, plan, layers[i]);
       const parent = parents[i];
-      const img = await store.add(plan.configBytes, parent ? { parent } : {});
+      const img = await store.add(plan.configBytes, parent ? { parent } : {}, plan.tags);
       if (parent && img.meta.parent !== parent) { // an image already here gets the archive's parent
         img.meta.parent = parent;
         await store.saveMeta(img);

@@ -147,7 +147,7 @@ async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: 
   const upToDate = tagRef ? store.refs.get(tagRef) === id : store.refs.get(digestRef) === id;
   if (tagRef && !upToDate) await addTag(store, img, tagRef);
   if (store.refs.get(digestRef) !== id) await store.refs.set(digestRef, id);
-  if (img.meta.pendingNames) { delete img.meta.pendingNames; await store.saveMeta(img); } // named: nothing left to complete
+  if (img.meta.pendingNames) { delete img.meta.pendingNames; delete img.meta.pendingSince; await store.saveMeta(img); } // named: nothing left to complete
   emit({ status: `Digest: ${topDigest}` });
   emit({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${formatFamiliar(ref)}` });
   deps.onPulled?.(id, formatFamiliar(ref));

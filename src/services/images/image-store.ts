@@ -70,7 +70,7 @@ export class ImageStore {
     await this.blobs.put(configBytes);
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
     const pending = names.filter((n): n is string => !!n);
-    if (pending.length) meta = { ...meta, pendingNames: pending };
+    if (pending.length) meta = { ...meta, pendingNames: pending, pendingSince: new Date().toISOString() };
     await writeJsonAtomic(join(this.dbDir, `${hexOf(id)}.json`), meta);
     const img: StoredImage = { id, config, meta, size: await this.sizeOf(config) };
     this.images.set(id, img);

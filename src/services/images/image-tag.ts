@@ -19,6 +19,8 @@ export function tagName(repo: string, tag?: string): string {
 export async function addTag(store: ImageStore, img: StoredImage, name: string): Promise<void> {
   await store.refs.set(name, img.id);
   img.meta.lastTagTime = new Date().toISOString();
-  delete img.meta.pendingNames;
+  const pending = img.meta.pendingNames?.filter((n) => n !== name);
+  if (pending?.length) img.meta.pendingNames = pending;
+  else { delete img.meta.pendingNames; delete img.meta.pendingSince; }
   await store.saveMeta(img);
 }

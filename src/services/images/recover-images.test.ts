@@ -73,3 +73,23 @@ test('a name of an image that is gone is dropped', () => withRoot(async (root) =
   await b.init();
   assert.deepEqual(b.refs.all(), []);
 }));
+
+test('a load cut short between its tags: every name still pending moves to the loaded image, even over a newer tag of an older-made image', () => withRoot(async (root) => {
+  const a = new ImageStore(root);
+  await a.init();
+  const old = await a.add(config(9));
+  await a.refs.set('docker.io/library/x:latest', old.id);
+  old.meta.lastTagTime = new Date().toISOString(); // tagged just now, though made in 2026-01-09
+  await a.saveMeta(old);
+  const loaded = await a.add(config(1), {}, ['docker.io/library/x:latest', 'docker.io/library/x:1']);
+  assert.ok(loaded.meta.pendingSince && loaded.meta.pendingSince >= old.meta.lastTagTime);
+  await a.refs.set('docker.io/library/x:1', loaded.id); // the load's first tag, as addTag would
+  loaded.meta.pendingNames = ['docker.io/library/x:latest'];
+  await a.saveMeta(loaded);
+  const b = new ImageStore(root);
+  await b.init();
+  assert.equal(b.refs.get('docker.io/library/x:latest'), loaded.id);
+  assert.equal(b.refs.get('docker.io/library/x:1'), loaded.id);
+  assert.equal(b.images.get(loaded.id)?.meta.pendingNames, undefined);
+  assert.equal(b.images.get(loaded.id)?.meta.pendingSince, undefined);
+}));

@@ -137,11 +137,13 @@ export async function recoverImageStore(store: RecoverableImageStore, dbDir: str
       if (holder === img.id) continue;
       // a name given to another image since this one was made stays where it is
       const since = store.images.get(holder as Digest)?.meta.lastTagTime;
-      if (since && typeof img.config.created === 'string' && since > img.config.created) continue;
+      const recorded = img.meta.pendingSince ?? (typeof img.config.created === 'string' ? img.config.created : undefined);
+      if (since && recorded && since > recorded) continue;
       await store.refs.set(name, img.id);
       noteRecovery('completed', `name ${name} of image ${img.id}`);
     }
     delete img.meta.pendingNames;
+    delete img.meta.pendingSince;
     await store.saveMeta(img);
   }
   await completeRemovals(store, dbDir);
