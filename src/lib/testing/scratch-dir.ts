@@ -9,11 +9,11 @@ const made: string[] = [];
 after(() => { for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true }); });
 
 /**
- * A fresh directory under the OS temp dir for a unit test, removed with everything in it when
- * the test file ends. For tests only.
+ * A fresh directory under the OS temp dir (or under parent) for a unit test, removed with
+ * everything in it when the test file ends. For tests only.
  */
-export function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export function scratchDir(prefix: string, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, prefix));
   made.push(dir);
   return dir;
 }

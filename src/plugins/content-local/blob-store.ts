@@ -4,7 +4,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { hexOf, isDigest, type Digest } from '../../lib/digest';
-import { nodeAtomicFs, syncDir, writeFileAtomic } from '../../lib/atomic-file';
+import { nodeAtomicFs, removeAtomicTemps, syncDir, writeFileAtomic, type AtomicFs } from '../../lib/atomic-file';
 import { InvalidArgument, NotFound } from '../../errdefs';
 
 const READ_CHUNK = 1 << 20;
@@ -21,10 +21,12 @@ export interface BlobWriter {
  * uncompressed layer tars (kept so `save` can reproduce layers byte for byte).
  */
 export class LocalBlobStore {
-  constructor(private readonly root: string) {}
+  /** fs: the file operations of put (small blobs); the streaming writer uses the real file system. */
+  constructor(private readonly root: string, private readonly fs: AtomicFs = nodeAtomicFs) {}
 
   async init(): Promise<void> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+    await removeAtomicTemps(join(this.root, 'blobs', 'sha256')); // puts a crash cut short
     await rm(join(this.root, 'ingest'), { recursive: true, force: true });
     await mkdir(join(this.root, 'ingest'), { recursive: true });
   }
@@ -61,7 +63,7 @@ export class LocalBlobStore {
   /** Stores data (atomically) and returns its digest. */
   async put(data: Buffer): Promise<Digest> {
     const digest = `sha256:${createHash('sha256').update(data).digest('hex')}` as Digest;
-    if (!(await this.has(digest))) await writeFileAtomic(this.path(digest), data);
+    if (!(await this.has(digest))) await writeFileAtomic(this.path(digest), data, { fs: this.fs });
     return digest;
   }
 

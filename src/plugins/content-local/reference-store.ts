@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../../lib/atomic-file';
+import { nodeAtomicFs, readJson, removeAtomicTemps, writeJsonAtomic, type AtomicFs } from '../../lib/atomic-file';
 import { noteRecovery, quarantine } from '../../lib/recovery-log';
 
 /** On-disk form, as docker's `repositories.json`: repo name -> full reference -> image ID. */
@@ -14,9 +14,10 @@ export class ReferenceStore {
   private refs = new Map<string, string>();
   private readonly file: string;
 
-  constructor(root: string) { this.file = join(root, 'repositories.json'); }
+  constructor(root: string, private readonly fs: AtomicFs = nodeAtomicFs) { this.file = join(root, 'repositories.json'); }
 
   async init(): Promise<void> {
+    await removeAtomicTemps(dirname(this.file)); // writes a crash cut short
     try {
       const data = await readJson<RepositoriesFile>(this.file);
       for (const repo of Object.values(data.Repositories ?? {})) {
@@ -67,6 +68,6 @@ export class ReferenceStore {
       const repo = ref.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
       (out.Repositories[repo] ??= {})[ref] = id;
     }
-    await writeJsonAtomic(this.file, out);
+    await writeJsonAtomic(this.file, out, this.fs);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hexOf, type Digest } from '../../lib/digest';
-import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-file';
+import { nodeAtomicFs, writeFileAtomic, writeJsonAtomic, type AtomicFs } from '../../lib/atomic-file';
 import { loadImages, recoverImageStore, REMOVING } from './recover-images';
 import { chainIdOf, chainIds, imageIdOf, type ImageConfig, type ImageMeta } from '../../core/images';
 import { LocalBlobStore, ReferenceStore } from '../../plugins/content-local';
@@ -27,11 +27,14 @@ export class ImageStore {
   readonly containers: OverlayContainerLayers;
   readonly images = new Map<Digest, StoredImage>();
   private readonly dbDir: string;
+  private readonly fs: AtomicFs;
 
-  constructor(readonly dataRoot: string) {
+  /** opts.fs: the file operations of records, names and configs (a test cuts them to model a crash). */
+  constructor(readonly dataRoot: string, opts: { fs?: AtomicFs } = {}) {
     const imageRoot = join(dataRoot, 'image');
-    this.blobs = new LocalBlobStore(imageRoot);
-    this.refs = new ReferenceStore(imageRoot);
+    this.fs = opts.fs ?? nodeAtomicFs;
+    this.blobs = new LocalBlobStore(imageRoot, this.fs);
+    this.refs = new ReferenceStore(imageRoot, this.fs);
     this.layers = new OverlayLayerStore(join(dataRoot, 'overlay'));
     this.containers = new OverlayContainerLayers(this.layers);
     this.dbDir = join(imageRoot, 'imagedb');
@@ -71,7 +74,7 @@ export class ImageStore {
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
     const pending = names.filter((n): n is string => !!n);
     if (pending.length) meta = { ...meta, pendingNames: pending, pendingSince: new Date().toISOString() };
-    await writeJsonAtomic(join(this.dbDir, `${hexOf(id)}.json`), meta);
+    await writeJsonAtomic(join(this.dbDir, `${hexOf(id)}.json`), meta, this.fs);
     const img: StoredImage = { id, config, meta, size: await this.sizeOf(config) };
     this.images.set(id, img);
     return img;
@@ -79,7 +82,7 @@ export class ImageStore {
 
   /** Records that image id is being removed (recover-images completes a removal a crash cut short). */
   markRemoval(id: Digest): Promise<void> {
-    return writeFileAtomic(join(this.dbDir, `${hexOf(id)}${REMOVING}`), '');
+    return writeFileAtomic(join(this.dbDir, `${hexOf(id)}${REMOVING}`), '', { fs: this.fs });
   }
 
   async clearRemoval(id: Digest): Promise<void> {
@@ -87,7 +90,7 @@ export class ImageStore {
   }
 
   async saveMeta(img: StoredImage): Promise<void> {
-    await writeJsonAtomic(join(this.dbDir, `${hexOf(img.id)}.json`), img.meta);
+    await writeJsonAtomic(join(this.dbDir, `${hexOf(img.id)}.json`), img.meta, this.fs);
   }
 
   /** Forgets an image record (names must be gone already); returns the chain IDs freed on disk. */
