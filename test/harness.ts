@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import http from 'node:http';
@@ -27,6 +27,19 @@ export function run(cmd: string, args: string[], opts: { input?: string; env?: N
 }
 
 export interface ApiResponse { status: number; headers: http.IncomingHttpHeaders; body: string; json?: any }
+
+
+/** The bridge of every network recorded under dataRoot (none when it has no network records). */
+async function networkBridges(dataRoot: string): Promise<string[]> {
+  const dir = join(dataRoot, 'network', 'networks');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const bridges: string[] = [];
+  for (const n of names.filter((f) => f.endsWith('.json'))) {
+    const rec = await readFile(join(dir, n), 'utf8').then((t) => JSON.parse(t) as { driver?: string; bridge?: string }, () => undefined);
+    if (rec?.driver === 'bridge' && rec.bridge) bridges.push(rec.bridge);
+  }
+  return bridges;
+}
 
 /**
  * A berthd of the test's own: its own data root, exec root, socket, bridge and nft table, so
@@ -84,6 +97,9 @@ export class TestDaemon {
     if (/level=(error|fatal)/.test(this.log)) process.stderr.write(`berthd (${this.tag}) logged errors:\n${this.log.split('\n').slice(-40).join('\n')}\n`);
     await run('sh', ['-c', `for m in $(awk '{print $2}' /proc/mounts | grep -E '^(${this.dataRoot}|${this.execRoot})' | sort -r); do umount -l "$m"; done`]);
     await run('ip', ['link', 'del', this.bridge]);
+    // Bridges of user networks the prune above could not reach (a daemon a test killed, or one
+    // that would not answer): named in the network records, which go with the data root.
+    for (const bridge of await networkBridges(this.dataRoot)) await run('ip', ['link', 'del', bridge]);
     await run('nft', ['delete', 'table', 'ip', `berth-${this.bridge}`]);
     // The daemon's accepts in Docker's iptables FORWARD chain, tagged with its table's name.
     const tag = `berth:berth-${this.bridge}`;
