@@ -130,7 +130,7 @@ export async function registryAuthHeader(ref: string, env: NodeJS.ProcessEnv = p
   return creds ? encodeAuthConfig(creds) : undefined;
 }
 
-export function encodeAuthConfig(a: AuthConfig): string {
+function encodeAuthConfig(a: AuthConfig): string {
   return Buffer.from(JSON.stringify(a)).toString('base64url');
 }
 

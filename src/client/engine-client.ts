@@ -8,6 +8,7 @@ import { NetworksApi } from './networks';
 import { SystemApi } from './system';
 import { Transport, type TransportOptions } from './transport';
 import { VolumesApi } from './volumes';
+import { RegistryApi } from './registry';
 
 export interface EngineClientOptions {
   host?: DaemonHost;
@@ -23,6 +24,7 @@ export class EngineClient {
   readonly exec: ExecApi;
   readonly images: ImagesApi;
   readonly networks: NetworksApi;
+  readonly registry: RegistryApi;
   readonly system: SystemApi;
   readonly volumes: VolumesApi;
 
@@ -34,6 +36,7 @@ export class EngineClient {
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
     this.networks = new NetworksApi(this.transport);
+    this.registry = new RegistryApi(this.transport);
     this.system = new SystemApi(this.transport);
     this.volumes = new VolumesApi(this.transport);
   }

@@ -9,7 +9,8 @@ import { connect, isIP } from 'node:net';
 import type { Server } from 'node:http';
 import { InvalidArgument, hasErrno } from '../errdefs';
 import { log } from '../lib/logger';
-import { serverTlsOptions, type TlsFiles } from '../server/tls-options';
+import type { TlsFiles } from '../server/tls-options';
+import { lookupAccount } from '../sys/subid';
 
 export interface TlsSettings {
   verify: boolean;
@@ -58,9 +59,7 @@ function socketAlive(path: string): Promise<boolean> {
 
 /** The gid of group `berth` from /etc/group, or undefined. */
 async function berthGid(): Promise<number | undefined> {
-  const text = await readFile('/etc/group', 'utf8').catch(() => '');
-  const line = text.split('\n').find((l) => l.startsWith('berth:'));
-  return line ? Number(line.split(':')[2]) : undefined;
+  return (await lookupAccount('group', 'berth').catch(() => undefined))?.id;
 }
 
 function listen(server: Server, ...args: unknown[]): Promise<void> {
@@ -96,4 +95,3 @@ export async function listenTcp(server: Server, addr: Extract<ListenAddress, { k
   await listen(server, addr.port, addr.host);
 }
 
-export { serverTlsOptions };

@@ -6,6 +6,7 @@ import type { EventBus } from '../services/events';
 import { LocalVolumeDriver } from '../plugins/volume-local';
 import { copyTree } from '../sys/copy-tree';
 import { mountPropagationOf } from '../sys/device-mount';
+import { mountTmpfs, unmount } from '../sys/mount';
 import type { MountHost } from '../core/volumes';
 
 /** The volumes service over the local driver (`<dataRoot>/volumes`), its routes, and the host ops mounts need. */
@@ -15,5 +16,5 @@ export function wireVolumes(dataRoot: string, events: EventBus): { volumes: Volu
     drivers: [local],
     events: (action, name, attributes) => events.publish('volume', action, name, attributes),
   });
-  return { volumes, local, mountHost: { copyTree, propagationOf: mountPropagationOf }, routes: (router) => volumeRoutes(router, volumes) };
+  return { volumes, local, mountHost: { copyTree, propagationOf: mountPropagationOf, mountTmpfs, unmount }, routes: (router) => volumeRoutes(router, volumes) };
 }

@@ -15,7 +15,7 @@ import { networkRoutes } from '../server/routes/networks';
 import { ContainerArchive } from '../services/containers/archive';
 import { ContainerService, ExecService, HealthMonitor, ExecProbeRunner } from '../services/containers';
 import { dirSize } from '../lib/dir-size';
-import { ImageService } from '../services/images';
+import { ImageDistribution, ImageService } from '../services/images';
 import { EventBus } from '../services/events';
 import { readHostFacts } from '../services/system';
 import { cliRuntime, conmonMonitor, conmonAttach, conmonExec } from '../plugins/runtime-oci';
@@ -142,7 +142,7 @@ export async function wireEngine(cfg: DaemonConfig): Promise<Engine> {
   containerOpsRoutes(router, containers);
   networkRoutes(router, networks, containers);
   const registry = wireRegistry(cfg);
-  imageRoutes(router, images, { endpoints: registry.endpoints, events: (action, ref, attributes) => events.publish('image', action, ref, attributes) });
+  imageRoutes(router, images, new ImageDistribution(images.store, { endpoints: registry.endpoints, events: (action, ref, attributes) => events.publish('image', action, ref, attributes) }));
   vols.routes(router);
   commitRoutes(router, containers, images);
   buildRoutes(router, builds);

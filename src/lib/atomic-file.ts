@@ -85,6 +85,14 @@ export async function removeAtomicTemps(dir: string): Promise<string[]> {
   return temps;
 }
 
+/** A small file's text; '' when it is absent (other fs errors are thrown). */
+export async function readIfPresent(path: string): Promise<string> {
+  try { return await readFile(path, 'utf8'); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
 /** Reads and parses a JSON file; throws the fs error (ENOENT) as is, and SyntaxError for garbage. */
 export async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;

@@ -93,11 +93,21 @@ export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMes
     size += (c as Buffer).length;
     if (size > MAX_JSON_BODY) {
       req.resume();
-      throw new InvalidArgument(`invalid JSON: request body exceeds ${MAX_JSON_BODY} bytes`);
+      throw bodyTooLarge();
     }
     chunks.push(c as Buffer);
   }
-  const body = Buffer.concat(chunks);
+  return parseJsonBody<T>(Buffer.concat(chunks), shape);
+}
+
+/** The InvalidArgument for a JSON body past MAX_JSON_BODY. */
+export const bodyTooLarge = (): InvalidArgument => new InvalidArgument(`invalid JSON: request body exceeds ${MAX_JSON_BODY} bytes`);
+
+/**
+ * A JSON body already read (readJsonBody's rules without the reading): an empty body is `{}`,
+ * malformed JSON and (with `shape`) a field of the wrong type are InvalidArgument in Go's words.
+ */
+export function parseJsonBody<T = Record<string, unknown>>(body: Buffer, shape?: Shape): T {
   const text = body.toString('utf8').trim();
   if (!text) return {} as T;
   let value: unknown;

@@ -56,6 +56,15 @@ export async function isMounted(target: string): Promise<boolean> {
   return info.split('\n').some((line) => unescapeMountinfo(line.split(' ')[4] ?? '') === target);
 }
 
+const MS_NOSUID = 2;
+const MS_NODEV = 4;
+const MS_NOEXEC = 8;
+
+/** Mounts a tmpfs named source on target, nosuid, nodev and noexec, with data (`mode=1777,size=N`). */
+export async function mountTmpfs(source: string, target: string, data: string): Promise<void> {
+  libc.mount(source, target, 'tmpfs', data, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+}
+
 /** Unmounts target (a lazy detach, so a busy mount goes too); not mounted is fine. */
 export async function unmount(target: string): Promise<void> {
   try {

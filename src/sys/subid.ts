@@ -3,8 +3,7 @@
  * /etc/subuid and /etc/subgid, and the `dockremap` user Docker creates for
  * `--userns-remap default` (useradd, then usermod --add-subuids/--add-subgids).
  */
-import { readFile } from 'node:fs/promises';
-import { hasErrno } from '../errdefs';
+import { readIfPresent } from '../lib/atomic-file';
 import { runCommand } from './run-command';
 
 export interface Account { name: string; id: number }
@@ -41,13 +40,6 @@ export function freeRangeStart(used: readonly SubIdRange[], count: number, from 
     start = r.start + r.count;
   }
   return start;
-}
-
-async function readIfPresent(path: string): Promise<string> {
-  try { return await readFile(path, 'utf8'); } catch (err) {
-    if (hasErrno(err, 'ENOENT')) return '';
-    throw err;
-  }
 }
 
 export interface SubIdFiles { passwd: string; group: string; subuid: string; subgid: string }

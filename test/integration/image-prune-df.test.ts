@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon, run, BERTH } from '../harness';
-import { humanSize } from '../../src/cli/formatters/units';
+import { humanSize } from '../../src/lib/go-units';
 
 const d = new TestDaemon('ipdf');
 let tmp = '';

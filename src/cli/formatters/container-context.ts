@@ -1,6 +1,7 @@
 /** The fields `ps --format` sees for a container, as docker's ContainerContext computes them. */
 import type { ContainerSummary } from '../../client';
-import { goTimeString, humanSize, timeAgo } from './units';
+import { goTimeString, timeAgo } from './units';
+import { humanSize } from '../../lib/go-units';
 import { GO_TYPE } from './go-template';
 import { displayPorts } from './port-display';
 

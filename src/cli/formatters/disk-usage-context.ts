@@ -4,7 +4,8 @@ import { containerContext, PS_HEADERS } from './container-context';
 import { renderRows } from './format';
 import { GO_TYPE } from './go-template';
 import { IMAGES_HEADERS, imageContext, isDangling, splitTag } from './image-context';
-import { humanSize, humanSize4, timeAgo } from './units';
+import { timeAgo } from './units';
+import { humanSize, humanSize4 } from '../../lib/go-units';
 
 export const DF_DEFAULT_FORMAT = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
 const DF_RAW_FORMAT = 'type: {{.Type}}\ntotal: {{.TotalCount}}\nactive: {{.Active}}\nsize: {{.Size}}\nreclaimable: {{.Reclaimable}}\n';

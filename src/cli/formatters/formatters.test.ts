@@ -5,7 +5,8 @@ import { PS_DEFAULT_FORMAT, PS_HEADERS, containerContext, ellipsis } from './con
 import { renderRows } from './format';
 import { GO_TYPE, renderTemplate } from './go-template';
 import { IMAGES_DEFAULT_FORMAT, IMAGES_HEADERS, imageContext, imageRows } from './image-context';
-import { humanDuration, humanSize } from './units';
+import { humanDuration } from './units';
+import { humanSize } from '../../lib/go-units';
 
 test('template fields, nested fields, json, index, join, case, printf', () => {
   const d = { State: { Pid: 4894, Running: true }, Config: { Cmd: ['sleep', '1000'], Labels: { a: 'b', c: 'd' }, Entrypoint: null }, Name: '/t1' };

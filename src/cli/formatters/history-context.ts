@@ -2,7 +2,8 @@
 import type { ImageHistoryItem } from '../../client';
 import { ellipsis, truncateId } from './container-context';
 import { GO_TYPE } from './go-template';
-import { humanSize, timeAgo } from './units';
+import { timeAgo } from './units';
+import { humanSize } from '../../lib/go-units';
 
 export const HISTORY_DEFAULT_FORMAT = 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}';
 export const HISTORY_NON_HUMAN_FORMAT = 'table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}';

@@ -2,7 +2,8 @@
 import type { ImageSummary } from '../../client';
 import { truncateId } from './container-context';
 import { GO_TYPE } from './go-template';
-import { goTimeString, humanSize, humanSize4, timeAgo } from './units';
+import { goTimeString, timeAgo } from './units';
+import { humanSize, humanSize4 } from '../../lib/go-units';
 
 export const IMAGES_DEFAULT_FORMAT = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 export const IMAGES_DIGESTS_FORMAT = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';

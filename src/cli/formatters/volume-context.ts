@@ -1,6 +1,6 @@
 /** The rows and fields `volume ls --format` sees, as docker's volumeContext computes them. */
 import type { VolumeInfo } from '../../client';
-import { humanSize4 } from './units';
+import { humanSize4 } from '../../lib/go-units';
 
 export const VOLUMES_DEFAULT_FORMAT = 'table {{.Driver}}\t{{.Name}}';
 export const VOLUMES_HEADERS: Record<string, string> = {

@@ -31,7 +31,7 @@ export async function removeContainer(rt: ComposeRuntime, c: { id: string; name:
   rt.progress(` ✔ Container ${c.name}  Removed`);
 }
 
-export async function createReplica(rt: ComposeRuntime, project: Project, service: string, n: number, o: { imageId?: string; created: string[] }): Promise<string> {
+async function createReplica(rt: ComposeRuntime, project: Project, service: string, n: number, o: { imageId?: string; created: string[] }): Promise<string> {
   const plan = replicaPlan(project, project.services[service], n, { imageId: o.imageId });
   const { Id } = await rt.client.containers.create(plan.body, { name: plan.name });
   o.created.push(Id);

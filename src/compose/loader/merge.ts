@@ -39,7 +39,7 @@ function mergeMaps(a: Doc, b: Doc): Doc {
   return Object.fromEntries(out);
 }
 
-export function mergeService(base: Doc, over: Doc): Doc {
+function mergeService(base: Doc, over: Doc): Doc {
   const out: Doc = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const old = out[k];

@@ -42,7 +42,7 @@ function range(s: string, what: 'containerPort' | 'hostPort'): number[] {
 }
 
 /** `[HOST_IP:][HOST:]CONTAINER[/PROTO]` (ranges expanded) or the long form. */
-export function parsePort(v: unknown): PortConfig[] {
+function parsePort(v: unknown): PortConfig[] {
   if (v && typeof v === 'object') {
     const p = v as Doc;
     return [{ target: Number(p.target), published: str(p.published), host_ip: str(p.host_ip), protocol: p.protocol ?? 'tcp' }];

@@ -73,4 +73,8 @@ export interface MountHost {
   copyTree(src: string, dst: string): Promise<void>;
   /** The mount that holds path, and whether it is shared or a slave (bind propagation needs one). */
   propagationOf(path: string): Promise<{ mountpoint: string; shared: boolean; slave: boolean }>;
+  /** Mounts a tmpfs named source on target, nosuid, nodev and noexec, with data (`mode=1777,size=N`). */
+  mountTmpfs(source: string, target: string, data: string): Promise<void>;
+  /** Unmounts target (lazily); not mounted is fine. */
+  unmount(target: string): Promise<void>;
 }

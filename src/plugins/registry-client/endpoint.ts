@@ -6,7 +6,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isIP } from 'node:net';
+import { containsIp, isIPv4, parseCidr } from '../../lib/ipv4';
 
 export interface Endpoint {
   /** The domain as a reference names it (`docker.io`, `127.0.0.1:5000`). */
@@ -24,16 +24,10 @@ export interface EndpointOptions {
   certsDir?: string;
 }
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((a, p) => (a << 8) + Number(p), 0) >>> 0;
-}
-
+/** Whether ip lies in cidr (a bare address is itself); a malformed entry matches nothing. */
 function inCidr(ip: string, cidr: string): boolean {
-  const [net, bits] = cidr.split('/');
-  if (isIP(ip) !== 4 || isIP(net) !== 4) return false;
-  const n = Number(bits);
-  const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
-  return (ipv4ToInt(ip) & mask) === (ipv4ToInt(net) & mask);
+  if (!isIPv4(ip)) return false;
+  try { return containsIp(parseCidr(cidr.includes('/') ? cidr : `${cidr}/32`), ip); } catch { return false; }
 }
 
 /** Docker's rule: listed by name, in a listed CIDR, or on loopback. */

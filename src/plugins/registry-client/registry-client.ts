@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
+import { sha256 } from '../../lib/digest';
 import { InvalidArgument, Unavailable } from '../../errdefs';
 import { MANIFEST_ACCEPT, MEDIA, type FetchedManifest, type ImageManifest, type ManifestIndex, type EndpointResolver, type Registry, type RegistryAuth, type RegistryRepository } from '../../core/remotes';
 import { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint';
@@ -160,7 +161,7 @@ export class RegistryClient implements Registry {
 }
 
 /** A Transform passing bytes through and failing at their end unless they hash to digest. */
-export function verifying(digest: string, what: string): Transform & { verified: Promise<void> } {
+function verifying(digest: string, what: string): Transform & { verified: Promise<void> } {
   const hash = createHash('sha256');
   let settle!: (err?: Error) => void;
   const verified = new Promise<void>((resolve, reject) => { settle = (e) => (e ? reject(e) : resolve()); });
@@ -199,7 +200,7 @@ export class Repository implements RegistryRepository {
     const res = await this.req('GET', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, signal });
     if (res.statusCode !== 200) throw await registryError(res, `manifests/${reference}`);
     const bytes = await readBody(res);
-    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const digest = sha256(bytes);
     if (reference.startsWith('sha256:') && reference !== digest) throw new InvalidArgument(`manifest verification failed for digest ${reference}`);
     const json = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown; layers?: unknown; schemaVersion?: number };
     const mediaType = json.mediaType ?? String(res.headers['content-type'] ?? '').split(';')[0];
@@ -299,7 +300,7 @@ export class Repository implements RegistryRepository {
     const res = await this.req('PUT', `manifests/${reference}`, { body: bytes, headers: { 'Content-Type': mediaType, 'Content-Length': bytes.length } });
     if (res.statusCode !== 201) throw await registryError(res, `PUT manifest ${reference}`);
     res.resume();
-    return String(res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+    return String(res.headers['docker-content-digest'] ?? sha256(bytes));
   }
 
   /** Tags of the repository (`GET tags/list`). */

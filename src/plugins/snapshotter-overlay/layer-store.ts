@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, symlink } from 'node:fs/promises';
-import { syncDir, writeFileSynced } from '../../lib/atomic-file';
+import { readIfPresent, syncDir, writeFileSynced } from '../../lib/atomic-file';
 import { join } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { hexOf, sha256, type Digest } from '../../lib/digest';
@@ -67,14 +67,6 @@ async function decompressed(input: Readable, opts: { tap?: (chunk: Buffer) => vo
     transform(chunk: Buffer, _enc, cb) { hash?.update(chunk); tap?.(chunk); cb(null, chunk); },
   });
   return { stream: pipeline(plain, seeing, () => { /* errors surface on seeing */ }), digest };
-}
-
-/** A small file's text; '' when it is absent. */
-async function readIfPresent(path: string): Promise<string> {
-  try { return await readFile(path, 'utf8'); } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
-  }
 }
 
 /** Bad tar content is the caller's input: InvalidArgument with the extractor's words. */

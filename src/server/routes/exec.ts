@@ -1,13 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Router, RouteContext } from '../router';
-import { MAX_JSON_BODY, readJsonBody } from '../router';
+import { MAX_JSON_BODY, bodyTooLarge, parseJsonBody, readJsonBody } from '../router';
 import { sendJson, sendStatus } from '../respond';
 import { apiAtLeast } from '../../engine-api';
-import { InvalidArgument } from '../../errdefs';
 import { execCreateShape, execStartShape } from '../dto/body-shapes';
-import { checkShape } from '../dto/json-shape';
-import { goJsonError } from '../dto/go-json-error';
 import { frame, STDOUT, STDERR } from '../stream-framing';
 import { commonHeaders } from '../http-server';
 import type { ExecConfig, ExecService, AttachSink } from '../../services/containers';
@@ -18,7 +15,7 @@ import type { ExecConfig, ExecService, AttachSink } from '../../services/contain
  */
 async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
   const length = Number(req.headers['content-length'] ?? 0);
-  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_JSON_BODY) throw new InvalidArgument(`invalid JSON: request body exceeds ${MAX_JSON_BODY} bytes`);
+  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_JSON_BODY) throw bodyTooLarge();
   let buf = head;
   while (buf.length < length) {
     const chunk = await new Promise<Buffer | null>((resolve) => {
@@ -28,14 +25,7 @@ async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffe
     if (!chunk) break;
     buf = Buffer.concat([buf, chunk]);
   }
-  const text = buf.subarray(0, length).toString('utf8').trim();
-  let body: Record<string, unknown> | null = {};
-  if (text) {
-    try { body = JSON.parse(text) as Record<string, unknown> | null; } catch (e) {
-      throw new InvalidArgument(`invalid JSON: ${goJsonError(Buffer.from(text)) ?? (e as Error).message}`, { cause: e });
-    }
-    checkShape(body, execStartShape);
-  }
+  const body = parseJsonBody<Record<string, unknown> | null>(buf.subarray(0, length), execStartShape);
   return { body: body ?? {}, rest: buf.subarray(length) };
 }
 

@@ -6,7 +6,7 @@ import { parseBool, parseFilters } from '../../engine-api/query';
 import { apiAtLeast } from '../../engine-api/version';
 import { InvalidArgument, NotImplemented } from '../../errdefs';
 import { errorMessage } from '../errors';
-import { ImageDistribution, type DistributionOptions, type ImageService, type ImportOptions } from '../../services/images';
+import { ImageDistribution, type ImageService, type ImportOptions } from '../../services/images';
 import { pullRoute, pushRoute } from './image-distribution';
 import { imageSummaryDto } from '../dto/image-summary';
 
@@ -34,12 +34,11 @@ function tarResponse(r: ServerResponse): Writable {
   });
 }
 
-/** The `/images/*` routes of the Engine API. */
-/** Registry settings for pull and push (daemon.json's endpoints, image events). */
-export type RegistryRouteOptions = Pick<DistributionOptions, 'endpoints' | 'events'>;
-
-export function imageRoutes(router: Router, images: ImageService, registry: RegistryRouteOptions = {}): void {
-  const distribution = new ImageDistribution(images.store, registry);
+/**
+ * The `/images/*` routes of the Engine API. distribution: pull and push, made by the daemon
+ * with its registry settings (the default has none).
+ */
+export function imageRoutes(router: Router, images: ImageService, distribution = new ImageDistribution(images.store)): void {
   router.add('GET', '/images/json', async (ctx) => {
     const filters = filtersOf(ctx);
     const legacyFilter = ctx.query.get('filter'); // API < 1.41: a reference glob

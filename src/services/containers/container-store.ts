@@ -4,6 +4,7 @@ import { writeJsonAtomic, readJson, removeAtomicTemps, syncDir, type AtomicFs } 
 import { hasErrno, NotFound, InvalidArgument } from '../../errdefs';
 import { noteRecovery, quarantine } from '../../lib/recovery-log';
 import type { ContainerRecord } from './types';
+import { KeyedLock } from '../../lib/keyed-lock';
 
 const ID = /^[0-9a-f]{64}$/;
 /** A container dir being deleted: renamed first, so a crash mid-delete is seen as one. */
@@ -107,7 +108,7 @@ export class ContainerStore {
   reserveName(name: string, id: string) { this.byName.set(name, id); }
   releaseName(name: string, id: string) { if (this.byName.get(name) === id) this.byName.delete(name); }
 
-  private saving = new Map<string, Promise<void>>();
+  private saves = new KeyedLock();
   /** IDs deleted in this run (IDs are never reused): a save queued behind the delete is dropped. */
   private deleted = new Set<string>();
 
@@ -123,12 +124,7 @@ export class ContainerStore {
       if (this.byId.get(rec.id) !== rec) await syncDir(this.root, this.fs);
       this.index(rec);
     };
-    const prev = this.saving.get(rec.id) ?? Promise.resolve();
-    const next = prev.then(write, write);
-    const tail = next.catch(() => undefined);
-    this.saving.set(rec.id, tail);
-    void tail.then(() => { if (this.saving.get(rec.id) === tail) this.saving.delete(rec.id); });
-    return next;
+    return this.saves.run(rec.id, write);
   }
 
   /**
@@ -139,7 +135,7 @@ export class ContainerStore {
     this.byId.delete(rec.id);
     this.releaseName(rec.name, rec.id);
     this.deleted.add(rec.id);
-    await this.saving.get(rec.id);
+    await this.saves.run(rec.id, async () => undefined); // the saves queued before it have landed
     const doomed = join(this.root, `${REMOVING}${rec.id}`);
     try { await rename(this.dir(rec.id), doomed); } catch (e) {
       if (!hasErrno(e, 'ENOENT')) throw e;

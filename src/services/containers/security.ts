@@ -15,8 +15,6 @@ import {
 import { Conflict, InvalidArgument, Unavailable, hasErrno } from '../../errdefs';
 import type { ContainerContext } from './deps';
 import type { ContainerRecord, HostConfig } from './types';
-import { mount } from '../../sys/libc';
-import { unmount } from '../../sys/mount';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -85,9 +83,6 @@ export async function securitySpec(ctx: ContainerContext, rec: ContainerRecord, 
 }
 
 const DEFAULT_SHM_SIZE = 67108864;
-const MS_NOSUID = 2;
-const MS_NODEV = 4;
-const MS_NOEXEC = 8;
 
 const sharedShmDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execRoot, 'shm', id);
 
@@ -100,14 +95,14 @@ const sharedShmDir = (ctx: ContainerContext, id: string) => join(ctx.paths.execR
 async function mountSharedShm(ctx: ContainerContext, id: string, size: number): Promise<string> {
   const dir = sharedShmDir(ctx, id);
   await mkdir(dir, { recursive: true });
-  await unmount(dir);
-  mount('shm', dir, 'tmpfs', `mode=1777,size=${size}`, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  await ctx.mountHost.unmount(dir);
+  await ctx.mountHost.mountTmpfs('shm', dir, `mode=1777,size=${size}`);
   return dir;
 }
 
 /** Unmounts and removes a shareable container's /dev/shm (at removal). */
 export async function removeSharedShm(ctx: ContainerContext, id: string): Promise<void> {
-  await unmount(sharedShmDir(ctx, id));
+  await ctx.mountHost.unmount(sharedShmDir(ctx, id));
   await rm(sharedShmDir(ctx, id), { recursive: true, force: true });
 }
 

@@ -10,7 +10,8 @@ import { createGunzip } from 'node:zlib';
 import { InvalidArgument } from '../../errdefs';
 import { isRetryable as isConnectionError, type Descriptor, type RegistryRepository as Repository } from '../../core/remotes';
 import type { ImageStore } from './image-store';
-import { meter, shortId, step, type Progress } from './image-pull-progress';
+import { shortId } from '../../lib/ids';
+import { meter, step, type Progress } from './image-pull-progress';
 
 type StagedLayer = Awaited<ReturnType<ImageStore['layers']['unpack']>>;
 type BlobWriter = ReturnType<ImageStore['blobs']['writer']>;

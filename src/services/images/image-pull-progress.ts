@@ -11,11 +11,6 @@ export interface ProgressMessage {
 
 export type Progress = (m: ProgressMessage) => void;
 
-/** `sha256:<hex>` -> its first 12 hex digits, the id progress lines carry. */
-export function shortId(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
-}
-
 /** A `status` line for id with no progress (`{"status":"Pull complete","progressDetail":{},"id":...}`). */
 export function step(emit: Progress, id: string, status: string): void {
   emit({ status, progressDetail: {}, id });

@@ -12,7 +12,9 @@ import type { ImageStore } from './image-store';
 import { addTag } from './image-tag';
 import type { BlobSource, DistributionMetadata } from './image-push-metadata';
 import { fetchLayer, type FetchedLayer } from './image-pull-layer';
-import { shortId, step, type Progress } from './image-pull-progress';
+import { shortId } from '../../lib/ids';
+import { pool } from '../../lib/pool';
+import { step, type Progress } from './image-pull-progress';
 
 export interface PullDeps {
   store: ImageStore;
@@ -55,25 +57,6 @@ async function resolveManifest(repo: Repository, reference: string, want: Platfo
   const inner = await repo.getManifest(d.digest, signal);
   if (inner.kind !== 'image') throw new InvalidArgument(`manifest ${d.digest}: an index inside an index is not supported`);
   return { m: inner, digest: m.digest };
-}
-
-/** Runs fns with at most n at once; onFail hears the first error; every one settles before it is thrown. */
-async function pool<T>(n: number, fns: Array<() => Promise<T>>, onFail?: () => void): Promise<T[]> {
-  const out: T[] = new Array(fns.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < fns.length) {
-      const i = next++;
-      if (failed !== undefined) continue;
-      try { out[i] = await fns[i](); } catch (err) {
-        if (failed === undefined) { failed = err; onFail?.(); }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, fns.length) }, worker));
-  if (failed !== undefined) throw failed;
-  return out;
 }
 
 /** Pulls one tag or digest; returns the image ID. */

@@ -14,7 +14,9 @@ import { MEDIA, type Descriptor, type Registry as RegistryClient, type RegistryR
 import { InvalidArgument, NotFound } from '../../errdefs';
 import type { ImageStore, StoredImage } from './image-store';
 import type { DistributionMetadata } from './image-push-metadata';
-import { meter, shortId, step, type Progress } from './image-pull-progress';
+import { shortId } from '../../lib/ids';
+import { pool } from '../../lib/pool';
+import { meter, step, type Progress } from './image-pull-progress';
 
 export interface PushDeps {
   store: ImageStore;
@@ -103,15 +105,7 @@ async function pushTag(deps: PushDeps, repo: Repository, ref: Reference & { tag:
   for (const i of order) step(emit, shortId(diffIds[i]), 'Preparing');
   for (const [k, i] of order.entries()) if (k >= n) step(emit, shortId(diffIds[i]), 'Waiting');
   const descs: Descriptor[] = new Array(diffIds.length);
-  let next = 0;
-  let failed: unknown;
-  await Promise.all(Array.from({ length: Math.min(n, order.length) }, async () => {
-    while (next < order.length && failed === undefined) {
-      const i = order[next++];
-      try { descs[i] = await pushLayer({ deps, repo, repoName, diffId: diffIds[i], emit }); } catch (err) { failed ??= err; }
-    }
-  }));
-  if (failed !== undefined) throw failed;
+  await pool(n, order.map((i) => async () => { descs[i] = await pushLayer({ deps, repo, repoName, diffId: diffIds[i], emit }); }));
   const configBytes = await deps.store.blobs.read(img.id);
   if ((await repo.hasBlob(img.id)) === undefined) await repo.putBlob(img.id, configBytes);
   const manifest = schema2Manifest({ mediaType: MEDIA.dockerConfig, digest: img.id, size: configBytes.length }, descs);

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { isDigest, sha256, type Digest } from '../../lib/digest';
 import { findBerthError, InvalidArgument, isInvalidArgument } from '../../errdefs';
+import { isGzip } from '../../lib/tar';
 import type { ImageStore } from './image-store';
 
 /** What the loader needs of the image store: where layer tars and unpacked layers go. */
@@ -134,7 +135,8 @@ export class LoadArchive {
     const blob = this.stores.blobs.writer({ digestedByCaller: true }); // unpack computes the diffID
     try {
       const staged = await this.stores.layers.unpack(Readable.from([bytes]), { tap: (c) => blob.write(c) });
-      const layer: LayerEntry = { diffId: staged.diffId, digest: sha256(bytes), staged, blob };
+      // an uncompressed tar is its own diffID: hashed once, by unpack
+      const layer: LayerEntry = { diffId: staged.diffId, digest: isGzip(bytes) ? sha256(bytes) : staged.diffId, staged, blob };
       this.entries.set(path, { kind: 'layer', layer });
       return layer;
     } catch (err) {

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import type { BuildCachePruneReport } from '../../../client';
-import { humanSize } from '../../formatters/units';
+import { humanSize } from '../../../lib/go-units';
 import { confirm } from '../container/prune';
 import { parseFilterFlags } from '../container/ps';
-import { ramInBytes } from '../container/update';
+import { ramInBytes } from '../container/resource-flags';
 
 const DANGLING_WARNING = 'WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] ';
 const ALL_WARNING = 'WARNING! This will remove all build cache. Are you sure you want to continue? [y/N] ';

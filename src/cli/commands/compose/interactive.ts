@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createOneoff, serviceContainer } from '../../../compose';
 import { checkArgs, collect, intArg, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { openAttachSession } from '../container/attach-session';
+import { openAttachSession, runAttachedExec } from '../container/attach-session';
 import { project, runtime } from './project-context';
 
 export function execCommand(ctx: CliContext): Command {
@@ -25,13 +25,7 @@ export function execCommand(ctx: CliContext): Command {
       AttachStdin: !f.detach, AttachStdout: !f.detach, AttachStderr: !f.detach, Tty: tty, Cmd: command, Env: f.env, User: f.user, WorkingDir: f.workdir,
     });
     if (f.detach) return ctx.client.exec.startDetached(Id, tty);
-    const session = await openAttachSession(ctx.client, ctx.io, {
-      id: Id, tty, stdin: true, stdout: true, stderr: true,
-      stream: { open: () => ctx.client.exec.startAttached(Id), resize: (size) => ctx.client.exec.resize(Id, size) },
-    });
-    session.startResizing();
-    await session.done;
-    ctx.exitCode = (await ctx.client.exec.inspect(Id)).ExitCode ?? 0;
+    ctx.exitCode = (await runAttachedExec(ctx.client, ctx.io, Id, { tty, stdin: true })).exitCode;
   });
 }
 

@@ -13,7 +13,7 @@ import { project, runtime, withInterrupt } from './project-context';
 
 const table = (rows: string[][]) => tabwrite(rows.map((r) => r.join('\t')).join('\n'), { minWidth: 10, padding: 3 }).split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
 
-export function psRows(cs: ProjectContainer[]): string[][] {
+function psRows(cs: ProjectContainer[]): string[][] {
   return [['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'], ...cs.map((c) => {
     const v = containerContext(c.summary, { trunc: true });
     const f = (k: string) => String(typeof v[k] === 'function' ? (v[k] as () => unknown)() : v[k]);

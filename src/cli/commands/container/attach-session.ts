@@ -105,3 +105,17 @@ function pipeStdin(io: CliStreams, socket: Socket, keys: Buffer | undefined, onD
   io.stdin.resume();
   cleanups.push(() => { io.stdin.off('data', onData); io.stdin.off('end', onEnd); io.stdin.pause(); });
 }
+
+/**
+ * Starts exec id attached (stdout and stderr, stdin when asked), follows the terminal's size
+ * and waits for the end: `detached` when the detach keys ended it, else the exec's exit code.
+ */
+export async function runAttachedExec(client: EngineClient, io: CliStreams, id: string, o: { tty: boolean; stdin: boolean; detachKeys?: string }): Promise<{ detached: boolean; exitCode: number }> {
+  const session = await openAttachSession(client, io, {
+    id, tty: o.tty, stdin: o.stdin, stdout: true, stderr: true, detachKeys: o.detachKeys,
+    stream: { open: () => client.exec.startAttached(id), resize: (size) => client.exec.resize(id, size) },
+  });
+  session.startResizing();
+  if (await session.done) return { detached: true, exitCode: 0 };
+  return { detached: false, exitCode: (await client.exec.inspect(id)).ExitCode ?? 0 };
+}

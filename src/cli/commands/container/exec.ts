@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus } from '../../errors';
-import { openAttachSession } from './attach-session';
+import { runAttachedExec } from './attach-session';
 
 interface ExecFlags {
   detach?: boolean; interactive?: boolean; tty?: boolean; env?: string[]; envFile?: string[];
@@ -33,14 +33,9 @@ export function execCommand(ctx: CliContext): Command {
       Cmd: command, Env: env, User: f.user, WorkingDir: f.workdir, Privileged: !!f.privileged, DetachKeys: f.detachKeys,
     });
     if (f.detach) { await ctx.client.exec.startDetached(Id, tty); return; }
-    const session = await openAttachSession(ctx.client, ctx.io, {
-      id: Id, tty, stdin: !!f.interactive, stdout: true, stderr: true, detachKeys: f.detachKeys,
-      stream: { open: () => ctx.client.exec.startAttached(Id), resize: (size) => ctx.client.exec.resize(Id, size) },
-    });
-    session.startResizing();
+    const { detached, exitCode } = await runAttachedExec(ctx.client, ctx.io, Id, { tty, stdin: !!f.interactive, detachKeys: f.detachKeys });
     // As docker exec: a detach is reported as the escape proxy's error.
-    if (await session.done) throw new ExitStatus(1, 'read escape sequence');
-    const info = await ctx.client.exec.inspect(Id);
-    ctx.exitCode = info.ExitCode ?? 0;
+    if (detached) throw new ExitStatus(1, 'read escape sequence');
+    ctx.exitCode = exitCode;
   });
 }

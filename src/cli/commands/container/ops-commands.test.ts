@@ -4,7 +4,8 @@ import { bytesSize, cpuPercent, memoryUsage, statsContext, statsEntry } from './
 import { formatPruneReport } from './prune';
 import { formatTop } from './top';
 import { portLines } from './port';
-import { parseRestart, ramInBytes } from './update';
+import { parseRestart } from './update';
+import { ramInBytes } from './resource-flags';
 import { eventJson, eventTime, formatEvent, toTimestamp } from '../system/events';
 
 test('stats figures are computed as the docker CLI computes them', () => {

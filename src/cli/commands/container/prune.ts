@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { collect, newCommand, UsageError } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { encodeFilters } from '../../../client';
-import { humanSize } from '../../formatters/units';
+import { humanSize } from '../../../lib/go-units';
 import { parseFilterFlags } from './ps';
 
 interface PruneReport { ContainersDeleted: string[] | null; SpaceReclaimed: number }

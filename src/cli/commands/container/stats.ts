@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { renderRows } from '../../formatters/format';
-import { formatG, humanSize } from '../../formatters/units';
+import { formatG, humanSize } from '../../../lib/go-units';
 import { describeError } from '../../errors';
 
 export const STATS_DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';

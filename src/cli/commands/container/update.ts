@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { checkArgs, newCommand, UsageError } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus, forEachArg } from '../../errors';
-import { addUpdatableResourceFlags, nanoCpus, ramInBytes } from './resource-flags';
+import { addUpdatableResourceFlags, nanoCpus } from './resource-flags';
 
-export { ramInBytes };
 
 interface UpdateFlags {
   restart?: string; memory?: string; memoryReservation?: string; memorySwap?: string; cpus?: string;

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { UsageError, checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus } from '../../errors';
-import { humanSize4 } from '../../formatters/units';
+import { humanSize4 } from '../../../lib/go-units';
 import { buildMessageText } from '../../formatters/build-output';
 import { parseAddHost } from '../container/etc-flags';
 import { contextFromDir, contextFromFile, contextFromStdin, type ContextSource } from './build-context';

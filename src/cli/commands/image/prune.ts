@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkArgs, collect, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import type { ImagesPruneReport } from '../../../client';
-import { humanSize4 } from '../../formatters/units';
+import { humanSize4 } from '../../../lib/go-units';
 import { confirm } from '../container/prune';
 import { parseFilterFlags } from '../container/ps';
 

@@ -12,7 +12,7 @@ export function splitRemoteRef(s: string): RemoteRef {
 }
 
 /** `busybox` -> `docker.io/library/busybox` (the domain rules of ParseNormalizedNamed). */
-export function fullRemoteName(name: string): string {
+function fullRemoteName(name: string): string {
   const i = name.indexOf('/');
   const first = i < 0 ? '' : name.slice(0, i);
   if (i >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) return name;

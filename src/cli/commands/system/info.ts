@@ -6,7 +6,7 @@ import type { CliContext } from '../../context';
 import { berthVersion } from '../../build-info';
 import { renderTemplate } from '../../formatters/go-template';
 import { unescapeFormat } from '../../formatters/format';
-import { formatG } from '../../formatters/units';
+import { formatG } from '../../../lib/go-units';
 
 export function infoCommand(ctx: CliContext): Command {
   const cmd = newCommand('info', '[OPTIONS]', 'Display system-wide information')

@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { checkArgs, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
 import { ExitStatus, describeError } from '../../errors';
-import { RegistryApi } from '../../../client';
 import { INDEX_SERVER, configPath, credentialKey, getCredentials, storeCredentials, usesHelper, type AuthConfig } from '../../credentials';
 
 interface LoginFlags { username?: string; password?: string; passwordStdin?: boolean }
@@ -32,7 +31,7 @@ export function loginCommand(ctx: CliContext): Command {
     }
     if (f.password) ctx.err('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
     const server = args[0] ? credentialKey(args[0]) : INDEX_SERVER;
-    const api = new RegistryApi(ctx.client.transport);
+    const api = ctx.client.registry;
 
     let creds: AuthConfig | undefined;
     let status: { Status: string; IdentityToken?: string } | undefined;

@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import { checkArgs, collect, intArg, newCommand } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { RegistryApi, type ImageSearchResult } from '../../../client';
+import type { ImageSearchResult } from '../../../client';
 import { renderRows } from '../../formatters/format';
 import { GO_TYPE } from '../../formatters/go-template';
 import { parseFilterFlags } from '../container/ps';
 import { registryAuthHeader } from '../../credentials';
+import { ellipsis } from '../../formatters/container-context';
 
 interface SearchFlags { filter?: string[]; format?: string; limit?: number; noTrunc?: boolean }
 
@@ -14,11 +15,6 @@ interface SearchFlags { filter?: string[]; format?: string; limit?: number; noTr
 const SEARCH_FORMAT = 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}';
 const SEARCH_HEADERS: Record<string, string> = { Name: 'NAME', Description: 'DESCRIPTION', StarCount: 'STARS', IsOfficial: 'OFFICIAL' };
 
-/** Go's stringutils.Ellipsis: at most `max` characters, the last one `…` when cut. */
-function ellipsis(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
-}
 
 /** docker's searchContext; `json` (the json format) gives IsOfficial as "true"/"false" rather than "[OK]"/"". */
 export function searchContext(r: ImageSearchResult, trunc: boolean, json = false): Record<string, unknown> {
@@ -42,7 +38,7 @@ export function searchCommand(ctx: CliContext): Command {
   return cmd.action(async (args: string[], f: SearchFlags & { trunc?: boolean }) => {
     checkArgs(cmd, args, 1, 1);
     const term = args[0];
-    const results = await new RegistryApi(ctx.client.transport).search({
+    const results = await ctx.client.registry.search({
       term, limit: f.limit ?? 25, filters: parseFilterFlags(f.filter), registryAuth: await registryAuthHeader(`${term}/x`, ctx.env),
     });
     const trunc = f.trunc !== false;

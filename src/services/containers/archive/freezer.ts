@@ -10,6 +10,7 @@
  * container is thawed when the last ends. Freezes and thaws of one container run in order.
  */
 import type { OciRuntime } from '../../../core/runtime';
+import { KeyedLock } from '../../../lib/keyed-lock';
 import { log } from '../../../lib/logger';
 import { Unavailable } from '../../../errdefs';
 
@@ -37,7 +38,7 @@ async function freeze(target: FreezeTarget): Promise<void> {
 
 export class Freezer {
   private readonly holds = new Map<string, { count: number; frozen: Promise<void> }>();
-  private readonly order = new Map<string, Promise<unknown>>();
+  private readonly order = new KeyedLock();
 
   /** Runs fn with the container frozen, when it is running. */
   async hold<T>(target: FreezeTarget, fn: () => Promise<T>): Promise<T> {
@@ -46,7 +47,7 @@ export class Freezer {
     if (!h && !target.running()) return fn();
     if (!h) {
       // a container that stopped meanwhile has nothing left to race with
-      const frozen = this.inOrder(id, () => freeze(target)).catch((err) => {
+      const frozen = this.order.run(id, () => freeze(target)).catch((err) => {
         if (target.running()) throw new Unavailable(`cannot freeze container ${id} to work in its rootfs safely: ${(err as Error).message}`, { cause: err });
       });
       h = { count: 0, frozen };
@@ -59,18 +60,10 @@ export class Freezer {
     } finally {
       if (--h.count === 0) {
         this.holds.delete(id);
-        await this.inOrder(id, () => target.runtime.resume(id)).catch((err) => {
+        await this.order.run(id, () => target.runtime.resume(id)).catch((err) => {
           if (target.running()) log.warn('container not thawed after a copy', { id, error: String(err) });
         });
       }
     }
-  }
-
-  private inOrder(id: string, op: () => Promise<void>): Promise<void> {
-    const next = (this.order.get(id) ?? Promise.resolve()).then(op);
-    const settled = next.catch(() => {});
-    this.order.set(id, settled);
-    void settled.then(() => { if (this.order.get(id) === settled) this.order.delete(id); });
-    return next;
   }
 }

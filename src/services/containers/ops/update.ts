@@ -6,9 +6,7 @@
 import { InvalidArgument, findBerthError } from '../../../errdefs';
 import type { ContainerService } from '../container-service';
 import type { RestartPolicy } from '../types';
-import { cgroupUpdateOf, mergeResourceUpdate, RESOURCE_FIELDS } from '../resources-update';
-
-export { RESOURCE_FIELDS };
+import { cgroupUpdateOf, mergeResourceUpdate } from '../resources-update';
 
 export interface UpdateBody { RestartPolicy?: Partial<RestartPolicy>; [field: string]: unknown }
 

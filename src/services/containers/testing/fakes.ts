@@ -346,7 +346,8 @@ export async function makeHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const ctx: ContainerContext = {
     store: new ContainerStore(join(paths.dataRoot, 'containers')),
     images, rootfs, network, runtimes, monitor, attach, volumes,
-    mountHost: { copyTree: (src, dst) => cp(src, dst, { recursive: true }), propagationOf: async () => ({ mountpoint: '/', shared: false, slave: false }) },
+    mountHost: { copyTree: (src, dst) => cp(src, dst, { recursive: true }), propagationOf: async () => ({ mountpoint: '/', shared: false, slave: false }),
+      mountTmpfs: async () => undefined, unmount: async () => undefined },
     defaultRuntime: runtime.name,
     runtimeRefusals: new Map(),
     hostCapabilities: ALL_CAPABILITIES,
